@@ -1,0 +1,149 @@
+/**
+ * `buildApp(config, deps)`: the whole server as a Fastify instance, not yet listening. It opens the
+ * store (unless given one), wires the room registry, the WebSocket endpoint and the routes, and
+ * closes everything in order on `app.close()`: sockets get 1001, writes are flushed, the store closes.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { CLOSE } from '../shared/protocol.js';
+import { CollabEndpoint } from './collab/collab-endpoint.js';
+import { RoomRegistry } from './collab/room-registry.js';
+import type { Config } from './config.js';
+import { clientRoutes } from './http/client-routes.js';
+import { Errors } from './http/errors.js';
+import { healthRoutes } from './http/health-routes.js';
+import { meetingsRoutes } from './http/meetings-routes.js';
+import { MeetingService } from './meetings/meeting-service.js';
+import { redactUrl } from './security/keys.js';
+import { originAllowed } from './security/origin.js';
+import { MeetingStore } from './storage/store.js';
+
+/** Optional parts to inject (tests, tools). */
+export interface AppDeps {
+  /** An already opened store; by default the app opens `config.dataDir`. */
+  store?: MeetingStore;
+  /** Directory of the built web client; by default `dist/client` of this package. */
+  clientDir?: string;
+}
+
+/** The state of a running meetpad app, reachable as `app.meetpad`. */
+export interface MeetpadState {
+  store: MeetingStore;
+  registry: RoomRegistry;
+  meetings: MeetingService;
+  collab: CollabEndpoint;
+  /** Starts draining: readiness fails and new upgrades are refused. */
+  startDraining(): void;
+  readiness(): { ready: boolean; reason?: string };
+}
+
+/** A Fastify instance with meetpad's state. */
+export type MeetpadApp = FastifyInstance & { meetpad: MeetpadState };
+
+const packageRoot = (): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+};
+
+const CSP = {
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'https:'],
+    connectSrc: ["'self'"],
+    workerSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    upgradeInsecureRequests: null,
+  },
+};
+
+/** Builds the meetpad server. */
+export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<MeetpadApp> => {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Keys must never reach a log: URLs lose their key= value, Authorization is dropped.
+      redact: { paths: ['req.headers.authorization', 'headers.authorization'], remove: true },
+      serializers: {
+        req: (request) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }),
+      },
+    },
+    bodyLimit: config.maxImportBytes * 2,
+  });
+
+  let storageFailed = false;
+  let draining = false;
+  const store =
+    deps.store ??
+    (await MeetingStore.open(config.dataDir, {
+      sync: config.syncWrites,
+      observer: {
+        onBatch: (_size, _seconds, error) => {
+          if (error !== undefined) storageFailed = true;
+        },
+      },
+    }));
+  const registry = new RoomRegistry(store, config, app.log, {
+    onStorageFailure: () => (storageFailed = true),
+  });
+  const meetings = new MeetingService(store, registry);
+  const collab = new CollabEndpoint({ config, store, registry, log: app.log, isDraining: () => draining });
+  const state: MeetpadState = {
+    store,
+    registry,
+    meetings,
+    collab,
+    startDraining: () => (draining = true),
+    readiness: () => {
+      if (draining) return { ready: false, reason: 'draining' };
+      if (storageFailed || !store.writable) return { ready: false, reason: 'storage write failed' };
+      return { ready: true };
+    },
+  };
+  app.decorate('meetpad', state);
+  app.server.on('upgrade', collab.handleUpgrade);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(status).send({ error: 'internal', message: 'internal error' });
+    }
+    const code = error.code === 'FST_ERR_VALIDATION' ? 'bad_request' : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'too_large' : error.code?.startsWith('FST_') ? 'bad_request' : error.code;
+    return reply.code(status).send({ error: code ?? 'bad_request', message: error.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `${request.method} ${redactUrl(request.url)} does not exist` }));
+
+  // Cross-site requests may not change state (CSRF); same-origin and Origin-less tools may.
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !originAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
+      throw new Errors.OriginNotAllowed();
+    }
+  });
+
+  await app.register(helmet, { contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false });
+  await app.register(healthRoutes, { readiness: state.readiness });
+  await app.register(meetingsRoutes, { config, meetings, store });
+  await app.register(clientRoutes, { clientDir: deps.clientDir ?? resolve(packageRoot(), 'dist/client') });
+
+  // Sockets first (so the HTTP server can finish closing), then flush and close the store.
+  app.addHook('preClose', async () => {
+    draining = true;
+    collab.close();
+    await registry.closeAll(CLOSE.shuttingDown, 'server shutting down');
+  });
+  app.addHook('onClose', async () => {
+    if (!deps.store) await store.close();
+  });
+  return app as unknown as MeetpadApp;
+};

@@ -1,0 +1,153 @@
+/**
+ * `GET /collab/:id?key=KEY`: the y-websocket endpoint. Everything that can be refused is refused
+ * before the upgrade, with an HTTP status (bad id 400, no or wrong key 401, bad Origin 403, unknown
+ * meeting 404, too many connections 429/503, draining 503); after it, Connection takes over.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import { WebSocketServer } from 'ws';
+import { ACKS_PARAM } from '../../shared/protocol.js';
+import type { Config } from '../config.js';
+import { MEETING_ID_PATTERN, keyFromRequest, roleForKey } from '../security/keys.js';
+import { originAllowed } from '../security/origin.js';
+import type { MeetingStore } from '../storage/store.js';
+import { Connection, type ConnectionObserver } from './connection.js';
+import type { RoomRegistry } from './room-registry.js';
+
+const COLLAB_PATH = /^\/collab\/([^/?#]*)$/;
+
+/** What the endpoint needs from the app. */
+export interface CollabDeps {
+  config: Config;
+  store: MeetingStore;
+  registry: RoomRegistry;
+  log: FastifyBaseLogger;
+  isDraining(): boolean;
+  observer?: ConnectionObserver & { refusedUpgrade?(status: number): void; connected?(role: string, delta: 1 | -1): void };
+}
+
+/** Serves WebSocket upgrades for meetings and keeps the set of live connections. */
+export class CollabEndpoint {
+  readonly #wss: WebSocketServer;
+  readonly #deps: CollabDeps;
+  readonly #connections = new Set<Connection>();
+  readonly #perAddress = new Map<string, number>();
+  readonly #perMeeting = new Map<string, number>();
+  readonly #pinger: NodeJS.Timeout;
+  #nextId = 1;
+
+  constructor(deps: CollabDeps) {
+    this.#deps = deps;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false });
+    this.#pinger = setInterval(() => {
+      for (const connection of this.#connections) connection.ping();
+    }, deps.config.pingIntervalMs);
+    this.#pinger.unref();
+  }
+
+  /** Live connections. */
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** The HTTP server's 'upgrade' listener. */
+  readonly handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    this.#authorize(request).then(
+      (grant) => {
+        if ('status' in grant) return refuse(socket, grant.status, grant.error, grant.message, () => this.#deps.observer?.refusedUpgrade?.(grant.status));
+        this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request, grant));
+      },
+      (error: unknown) => {
+        this.#deps.log.error({ err: error }, 'upgrade failed');
+        refuse(socket, 503, 'unavailable', 'the server cannot check this meeting right now');
+      },
+    );
+  };
+
+  async #authorize(request: IncomingMessage): Promise<Grant | Denial> {
+    const { config, store } = this.#deps;
+    const url = request.url ?? '';
+    const path = url.split('?')[0]!;
+    const match = COLLAB_PATH.exec(path);
+    if (!match) return deny(404, 'not_found', 'no such endpoint');
+    const id = decodeURIComponent(match[1]!);
+    if (!MEETING_ID_PATTERN.test(id)) return deny(400, 'bad_meeting_id', 'meeting ids are 8 to 64 characters of A-Z a-z 0-9 _ -');
+    if (this.#deps.isDraining()) return deny(503, 'draining', 'the server is shutting down');
+    if (!originAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) return deny(403, 'origin_not_allowed', 'this Origin may not connect');
+    const key = keyFromRequest(request.headers.authorization, url);
+    if (!key) return deny(401, 'key_required', 'a key is required (?key= or Authorization: Bearer)');
+    const record = await store.getMeeting(id);
+    if (!record) return deny(404, 'meeting_not_found', 'no meeting with this id');
+    const role = roleForKey(record, key);
+    if (!role) return deny(401, 'wrong_key', 'this key does not open this meeting');
+    const address = request.socket.remoteAddress ?? 'unknown';
+    if ((this.#perAddress.get(address) ?? 0) >= config.maxConnectionsPerAddress) return deny(429, 'too_many_connections', 'too many connections from this address');
+    if ((this.#perMeeting.get(id) ?? 0) >= config.maxConnectionsPerMeeting) return deny(503, 'meeting_full', 'this meeting has too many connections');
+    const acks = new URLSearchParams(url.slice(path.length + 1)).get(ACKS_PARAM) === '1';
+    return { id, role, acks, address };
+  }
+
+  #accept(ws: import('ws').WebSocket, _request: IncomingMessage, grant: Grant): void {
+    const { config, registry, observer } = this.#deps;
+    const log = this.#deps.log.child({ meetingId: grant.id, connection: this.#nextId++, role: grant.role });
+    const connection = new Connection(ws, grant.id, registry, {
+      role: grant.role,
+      acks: grant.acks,
+      limits: config,
+      log,
+      ...(observer ? { observer } : {}),
+    });
+    this.#connections.add(connection);
+    bump(this.#perAddress, grant.address, 1);
+    bump(this.#perMeeting, grant.id, 1);
+    observer?.connected?.(grant.role, 1);
+    log.debug('connected');
+    ws.once('close', (code) => {
+      this.#connections.delete(connection);
+      bump(this.#perAddress, grant.address, -1);
+      bump(this.#perMeeting, grant.id, -1);
+      observer?.connected?.(grant.role, -1);
+      log.debug({ code }, 'disconnected');
+    });
+  }
+
+  /** Stops pinging and closes the WebSocket server (rooms close their own peers). */
+  close(): void {
+    clearInterval(this.#pinger);
+    this.#wss.close();
+  }
+}
+
+interface Grant {
+  id: string;
+  role: 'edit' | 'view';
+  acks: boolean;
+  address: string;
+}
+
+interface Denial {
+  status: number;
+  error: string;
+  message: string;
+}
+
+const deny = (status: number, error: string, message: string): Denial => ({ status, error, message });
+
+const bump = (counts: Map<string, number>, key: string, delta: number): void => {
+  const next = (counts.get(key) ?? 0) + delta;
+  if (next <= 0) counts.delete(key);
+  else counts.set(key, next);
+};
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
+const refuse = (socket: Duplex, status: number, error: string, message: string, counted?: () => void): void => {
+  counted?.();
+  if (!socket.writable) return void socket.destroy();
+  const body = JSON.stringify({ error, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+};

@@ -1,0 +1,347 @@
+/**
+ * One WebSocket peer of a room, speaking the y-websocket protocol. Every frame goes size check (ws
+ * maxPayload), type check, complete decode, permission check, then apply; the first bad frame closes
+ * the socket with the guide's code. Frames that arrive while the room loads are queued in order.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { WebSocket, RawData } from 'ws';
+import { CLOSE, MESSAGE, SYNC, encodeSaved } from '../../shared/protocol.js';
+import type { Role } from '../security/keys.js';
+import { TokenBucket } from '../security/token-bucket.js';
+import { decodeAwarenessUpdate } from './awareness-check.js';
+import type { Room, Peer } from './room.js';
+import type { RoomRegistry } from './room-registry.js';
+import { MeetingGoneError } from './room-registry.js';
+import { addsContent, checkUpdate, isNoOp } from './update-check.js';
+import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './wire.js';
+
+/** Per-connection limits, from the configuration. */
+export interface ConnectionLimits {
+  maxFrameBytes: number;
+  messagesPerSecond: number;
+  bytesPerSecond: number;
+  awarenessPerSecond: number;
+  maxAwarenessIds: number;
+  maxSendBufferBytes: number;
+}
+
+/** Counters the connection reports through. */
+export interface ConnectionObserver {
+  frameIn?(type: string, bytes: number): void;
+  frameOut?(bytes: number): void;
+  rejected?(reason: string): void;
+  closed?(code: number): void;
+}
+
+/** Who is connecting and how. */
+export interface ConnectionOptions {
+  role: Role;
+  acks: boolean;
+  limits: ConnectionLimits;
+  log: FastifyBaseLogger;
+  observer?: ConnectionObserver;
+}
+
+/** A refusal that closes the socket. */
+class Refusal extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+// An honest client sends an update before the sync step 2 it depends on only right after a
+// reconnect; hold a few such updates until their dependencies arrive.
+const MAX_WAITING_UPDATES = 64;
+// Frames that arrive before the room is loaded are kept, up to this many frames' worth of bytes.
+const MAX_QUEUED_FRAMES_BYTES_FACTOR = 4;
+// Awareness floods ten times past the limit are not something a browser does.
+const AWARENESS_ABUSE_FACTOR = 10;
+const TERMINATE_AFTER_CLOSE_MS = 2000;
+
+/** A y-websocket peer bound to one room. */
+export class Connection implements Peer {
+  /** Set by ping/pong: false if the peer has not answered the last ping. */
+  alive = true;
+  readonly role: Role;
+  readonly #ws: WebSocket;
+  readonly #registry: RoomRegistry;
+  readonly #options: ConnectionOptions;
+  readonly #log: FastifyBaseLogger;
+  #room: Room | null = null;
+  #queue: Uint8Array[] | null = [];
+  #queuedBytes = 0;
+  #closed = false;
+  readonly #ownedAwareness = new Set<number>();
+  readonly #messages: TokenBucket;
+  readonly #bytes: TokenBucket;
+  readonly #awarenessRate: TokenBucket;
+  #deferredAwareness: Uint8Array | null = null;
+  #writeFrames = 0;
+  #savedCandidate = 0;
+  #savedSent = 0;
+  #ackScheduled = false;
+  readonly #waiting: Array<{ update: Uint8Array; frame: number }> = [];
+  #resumeTimer: NodeJS.Timeout | null = null;
+
+  constructor(ws: WebSocket, meetingId: string, registry: RoomRegistry, options: ConnectionOptions) {
+    this.#ws = ws;
+    this.#registry = registry;
+    this.#options = options;
+    this.role = options.role;
+    this.#log = options.log;
+    const { limits } = options;
+    this.#messages = new TokenBucket(limits.messagesPerSecond);
+    this.#bytes = new TokenBucket(limits.bytesPerSecond);
+    this.#awarenessRate = new TokenBucket(limits.awarenessPerSecond);
+    // Listeners first, before any await: no frame may be missed while the room loads.
+    ws.on('message', this.#onMessage);
+    ws.on('close', this.#onClose);
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', (error) => this.#log.debug({ err: error }, 'socket error'));
+    registry.acquire(meetingId).then(this.#onRoom, this.#onLoadError);
+  }
+
+  /** Sends a frame unless the peer is too slow to keep up (then it is disconnected). */
+  send(frame: Uint8Array): void {
+    if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#ws.bufferedAmount > this.#options.limits.maxSendBufferBytes) {
+      this.close(CLOSE.overloaded, 'client too slow to receive updates');
+      return;
+    }
+    this.#ws.send(frame);
+    this.#options.observer?.frameOut?.(frame.byteLength);
+  }
+
+  /** Closes with a code; a peer that does not complete the close handshake is cut off. */
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#options.observer?.closed?.(code);
+    this.#ws.close(code, reason);
+    setTimeout(() => this.#ws.terminate(), TERMINATE_AFTER_CLOSE_MS).unref();
+    this.#release();
+  }
+
+  /** Sends a ping; a peer that missed the previous one is dropped. */
+  ping(): void {
+    if (!this.alive) {
+      this.#options.observer?.closed?.(1006);
+      this.#ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.#ws.ping();
+  }
+
+  readonly #onRoom = (room: Room): void => {
+    if (this.#closed) return;
+    if (!room.accepting) return this.close(CLOSE.storageUnavailable, 'storage unavailable');
+    this.#room = room;
+    this.#registry.join(room, this);
+    this.send(syncStep1Frame(Y.encodeStateVector(room.doc)));
+    const present = [...room.awareness.getStates().keys()];
+    if (present.length) this.send(awarenessFrame(room.awareness, present));
+    const queued = this.#queue ?? [];
+    this.#queue = null;
+    for (const frame of queued) if (!this.#closed) this.#handle(frame);
+  };
+
+  readonly #onLoadError = (error: unknown): void => {
+    if (error instanceof MeetingGoneError) return this.close(CLOSE.deleted, 'meeting not found');
+    this.#log.error({ err: error }, 'loading the meeting failed');
+    this.close(CLOSE.storageUnavailable, 'could not load the meeting');
+  };
+
+  readonly #onMessage = (data: RawData, isBinary: boolean): void => {
+    if (this.#closed) return;
+    if (!isBinary) return this.#refuse(new Refusal(CLOSE.policy, 'text frames are not part of the protocol'));
+    // A private copy: ws may hand out views into pooled buffers, and decoding must not read past the frame.
+    const frame = new Uint8Array(Array.isArray(data) ? Buffer.concat(data) : (data as Buffer));
+    this.#throttle(frame.byteLength);
+    if (this.#queue) {
+      this.#queuedBytes += frame.byteLength;
+      if (this.#queuedBytes > this.#options.limits.maxFrameBytes * MAX_QUEUED_FRAMES_BYTES_FACTOR) {
+        return this.#refuse(new Refusal(CLOSE.overloaded, 'too much data before the meeting loaded'));
+      }
+      this.#queue.push(frame);
+      return;
+    }
+    this.#handle(frame);
+  };
+
+  // Backpressure, not disconnection: past the rate, stop reading this socket until the debt is paid.
+  #throttle(bytes: number): void {
+    const wait = Math.max(this.#messages.take(1), this.#bytes.take(bytes));
+    if (wait <= 0 || this.#resumeTimer) return;
+    this.#ws.pause();
+    this.#resumeTimer = setTimeout(() => {
+      this.#resumeTimer = null;
+      if (!this.#closed) this.#ws.resume();
+    }, wait);
+  }
+
+  #handle(frame: Uint8Array): void {
+    try {
+      const decoder = decoding.createDecoder(frame);
+      const type = decoding.readVarUint(decoder);
+      if (type === MESSAGE.sync) this.#handleSync(decoder, frame.byteLength);
+      else if (type === MESSAGE.awareness) this.#handleAwareness(decoding.readVarUint8Array(decoder), decoder, frame.byteLength);
+      else if (type === MESSAGE.queryAwareness) this.#handleQueryAwareness(decoder, frame.byteLength);
+      else throw new Refusal(CLOSE.policy, `unknown message type ${type}`);
+    } catch (error) {
+      this.#refuse(error instanceof Refusal ? error : new Refusal(CLOSE.policy, `malformed message: ${(error as Error).message}`));
+    }
+  }
+
+  #handleSync(decoder: decoding.Decoder, bytes: number): void {
+    const room = this.#room!;
+    const subtype = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    expectEnd(decoder);
+    if (subtype === SYNC.step1) {
+      this.#options.observer?.frameIn?.('sync_step1', bytes);
+      const stateVector = Y.decodeStateVector(payload);
+      if (stateVector.size > 100_000) throw new Refusal(CLOSE.policy, 'state vector too large');
+      const diff = room.encodeDiff(stateVector.size === 0 ? null : payload);
+      room.afterDurable(() => this.send(syncStep2Frame(diff)));
+    } else if (subtype === SYNC.step2 || subtype === SYNC.update) {
+      this.#options.observer?.frameIn?.(subtype === SYNC.step2 ? 'sync_step2' : 'update', bytes);
+      this.#receiveUpdate(payload, ++this.#writeFrames);
+    } else {
+      throw new Refusal(CLOSE.policy, `unknown sync message type ${subtype}`);
+    }
+  }
+
+  #receiveUpdate(update: Uint8Array, frame: number): void {
+    const room = this.#room!;
+    if (!room.accepting) throw new Refusal(CLOSE.storageUnavailable, 'storage unavailable');
+    const check = checkUpdate(update, room.doc);
+    if (!check.ok) {
+      if (check.problem === 'missing-dependencies' && this.role === 'edit') return this.#wait(update, frame);
+      throw new Refusal(this.role === 'view' ? CLOSE.readOnly : CLOSE.policy, `update refused (${check.problem}): ${check.detail}`);
+    }
+    if (this.role === 'view') {
+      // A view-only peer's sync step 2 repeats what it was sent; anything new is a write attempt.
+      if (!isNoOp(check.decoded, room.doc)) throw new Refusal(CLOSE.readOnly, 'view-only link cannot change the meeting');
+    } else {
+      if (addsContent(check.decoded, room.doc) && !room.fits(update.byteLength)) throw new Refusal(CLOSE.tooLarge, 'meeting size limit reached');
+      room.apply(update, this);
+    }
+    room.afterDurable(() => this.#saved(frame));
+    if (this.#waiting.length) this.#retryWaiting();
+  }
+
+  #wait(update: Uint8Array, frame: number): void {
+    const waitingBytes = this.#waiting.reduce((sum, w) => sum + w.update.byteLength, update.byteLength);
+    if (this.#waiting.length >= MAX_WAITING_UPDATES || waitingBytes > this.#options.limits.maxFrameBytes) {
+      throw new Refusal(CLOSE.policy, 'updates with missing dependencies');
+    }
+    this.#waiting.push({ update, frame });
+  }
+
+  #retryWaiting(): void {
+    const room = this.#room!;
+    for (let i = 0; i < this.#waiting.length; ) {
+      const { update, frame } = this.#waiting[i]!;
+      if (checkUpdate(update, room.doc).ok) {
+        this.#waiting.splice(i, 1);
+        this.#receiveUpdate(update, frame);
+        return; // #receiveUpdate retries the rest
+      }
+      i++;
+    }
+  }
+
+  // Acks are a prefix count: never past a frame that still waits for its dependencies.
+  #saved(frame: number): void {
+    this.#savedCandidate = Math.max(this.#savedCandidate, frame);
+    if (!this.#options.acks || this.#ackScheduled) return;
+    this.#ackScheduled = true;
+    setImmediate(() => {
+      this.#ackScheduled = false;
+      const blocked = this.#waiting.length ? Math.min(...this.#waiting.map((w) => w.frame)) - 1 : Infinity;
+      const saved = Math.min(this.#savedCandidate, blocked);
+      if (saved > this.#savedSent) {
+        this.#savedSent = saved;
+        this.send(encodeSaved(saved));
+      }
+    });
+  }
+
+  #handleAwareness(payload: Uint8Array, decoder: decoding.Decoder, bytes: number): void {
+    expectEnd(decoder);
+    this.#options.observer?.frameIn?.('awareness', bytes);
+    const room = this.#room!;
+    const entries = decodeAwarenessUpdate(payload, this.#options.limits.maxAwarenessIds);
+    for (const { clientId } of entries) {
+      const owner = room.awarenessOwners.get(clientId);
+      if (owner !== undefined && owner !== this) throw new Refusal(CLOSE.policy, 'awareness for another connection\'s client id');
+      if (owner === undefined && this.#ownedAwareness.size >= this.#options.limits.maxAwarenessIds) {
+        throw new Refusal(CLOSE.policy, 'too many awareness client ids');
+      }
+    }
+    for (const { clientId } of entries) {
+      this.#ownedAwareness.add(clientId);
+      room.awarenessOwners.set(clientId, this);
+    }
+    const wait = this.#awarenessRate.take(1);
+    if (wait > (AWARENESS_ABUSE_FACTOR * 1000)) throw new Refusal(CLOSE.rateLimited, 'awareness flood');
+    if (wait > 0) {
+      // Coalesce: keep only the latest state and apply it when the rate allows.
+      const first = this.#deferredAwareness === null;
+      this.#deferredAwareness = payload;
+      if (first) setTimeout(this.#applyDeferredAwareness, wait).unref();
+      return;
+    }
+    awarenessProtocol.applyAwarenessUpdate(room.awareness, payload, this);
+  }
+
+  readonly #applyDeferredAwareness = (): void => {
+    const payload = this.#deferredAwareness;
+    this.#deferredAwareness = null;
+    if (payload && !this.#closed && this.#room?.accepting) awarenessProtocol.applyAwarenessUpdate(this.#room.awareness, payload, this);
+  };
+
+  #handleQueryAwareness(decoder: decoding.Decoder, bytes: number): void {
+    expectEnd(decoder);
+    this.#options.observer?.frameIn?.('query_awareness', bytes);
+    const awareness = this.#room!.awareness;
+    const present = [...awareness.getStates().keys()];
+    if (present.length) this.send(awarenessFrame(awareness, present));
+  }
+
+  #refuse(refusal: Refusal): void {
+    this.#options.observer?.rejected?.(refusal.reason.split(':')[0]!);
+    this.#log.info({ code: refusal.code, reason: refusal.reason }, 'closing a connection after a refused frame');
+    this.close(refusal.code, refusal.reason.slice(0, 120));
+  }
+
+  readonly #onClose = (): void => {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#options.observer?.closed?.(1000);
+    }
+    this.#release();
+  };
+
+  // Leaves the room once: awareness states removed at once (no ghost cursors), grace period started.
+  #release(): void {
+    if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
+    const room = this.#room;
+    if (!room) return;
+    this.#room = null;
+    for (const id of this.#ownedAwareness) if (room.awarenessOwners.get(id) === this) room.awarenessOwners.delete(id);
+    room.removeAwareness(this.#ownedAwareness);
+    this.#registry.leave(room, this);
+  }
+}
+
+const expectEnd = (decoder: decoding.Decoder): void => {
+  if (decoding.hasContent(decoder)) throw new Refusal(CLOSE.policy, 'trailing bytes after message');
+};

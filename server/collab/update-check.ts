@@ -1,0 +1,144 @@
+/**
+ * Validate before apply (GUIDE 2.3). `Y.applyUpdate` integrates structs before it reads the delete
+ * set, so a frame with a bad tail would be half applied; here every update is decoded completely,
+ * checked against the meeting schema and against what the document already holds, and only then
+ * handed to Yjs.
+ */
+import * as Y from 'yjs';
+import { DOC_FIELDS } from '../../shared/doc-schema.js';
+
+type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
+
+/** Why an update was refused. */
+export type UpdateProblem = 'malformed' | 'schema' | 'missing-dependencies' | 'absurd-clock';
+
+/** The outcome of checking one update. */
+export type UpdateCheck =
+  | { ok: true; decoded: DecodedUpdate }
+  | { ok: false; problem: UpdateProblem; detail: string };
+
+/** A fully decoded update. */
+export interface DecodedUpdate {
+  structs: Array<Y.Item | Y.GC | Y.Skip>;
+  ds: DeleteSet;
+  /** Per client: the clock the document would reach with this update applied. */
+  reach: Map<number, number>;
+}
+
+// Yjs client ids are 32-bit; clocks past 2^32 operations do not happen in a meeting.
+const MAX_CLIENT_ID = 0xffff_ffff;
+const MAX_CLOCK = 2 ** 32;
+const ROOT_NAMES: ReadonlySet<string> = new Set(Object.values(DOC_FIELDS));
+const ALLOWED_CONTENT: ReadonlySet<unknown> = new Set([
+  Y.ContentString,
+  Y.ContentDeleted,
+  Y.ContentAny,
+  Y.ContentFormat,
+  Y.ContentEmbed,
+  Y.ContentJSON,
+]);
+
+/** Decodes a v1 update completely, refusing trailing bytes. Throws on anything undecodable. */
+const decodeCompletely = (update: Uint8Array): { structs: DecodedUpdate['structs']; ds: DeleteSet } => {
+  let decoder: Y.UpdateDecoderV1 | null = null;
+  // Yjs takes the decoder class as a parameter; this subclass lets us see where decoding stopped.
+  const Capturing = class extends Y.UpdateDecoderV1 {
+    constructor(inner: ConstructorParameters<typeof Y.UpdateDecoderV1>[0]) {
+      super(inner);
+      decoder = this;
+    }
+  };
+  const { structs, ds } = Y.decodeUpdateV2(update, Capturing);
+  const rest = (decoder as Y.UpdateDecoderV1 | null)?.restDecoder;
+  if (!rest || rest.pos !== update.byteLength) throw new Error(`${update.byteLength - (rest?.pos ?? 0)} trailing bytes`);
+  return { structs: structs as DecodedUpdate['structs'], ds };
+};
+
+const fail = (problem: UpdateProblem, detail: string): UpdateCheck => ({ ok: false, problem, detail });
+
+const schemaProblem = (struct: Y.Item): string | null => {
+  if (!ALLOWED_CONTENT.has(struct.content.constructor)) return `content type ${struct.content.constructor.name} is not allowed`;
+  const parent = struct.parent as unknown;
+  if (parent !== null && (typeof parent !== 'string' || !ROOT_NAMES.has(parent))) return 'unknown or nested parent type';
+  if (struct.parentSub !== null && struct.parentSub.length > 256) return 'map key too long';
+  return null;
+};
+
+const refersToKnown = (id: Y.ID | null, stateOf: (client: number) => number): boolean => id === null || id.clock < stateOf(id.client);
+
+/**
+ * Checks an update against the document it would be applied to: complete decode, schema, clock
+ * sanity and dependencies (every struct continues what the document has, every reference and
+ * deletion points at content that exists).
+ */
+export const checkUpdate = (update: Uint8Array, doc: Y.Doc): UpdateCheck => {
+  let decoded: ReturnType<typeof decodeCompletely>;
+  try {
+    decoded = decodeCompletely(update);
+  } catch (error) {
+    return fail('malformed', (error as Error).message);
+  }
+  const reach = new Map<number, number>();
+  const stateOf = (client: number): number => reach.get(client) ?? Y.getState(doc.store, client);
+  for (const struct of decoded.structs) {
+    const { client, clock } = struct.id;
+    if (client > MAX_CLIENT_ID || clock + struct.length > MAX_CLOCK) return fail('absurd-clock', `client ${client} clock ${clock}+${struct.length}`);
+    if (struct instanceof Y.Skip) continue;
+    const known = stateOf(client);
+    if (clock > known) return fail('missing-dependencies', `client ${client} jumps from ${known} to ${clock}`);
+    reach.set(client, Math.max(known, clock + struct.length));
+    if (struct instanceof Y.Item) {
+      const problem = schemaProblem(struct);
+      if (problem) return fail('schema', problem);
+    }
+  }
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    if (!refersToKnown(struct.origin, stateOf) || !refersToKnown(struct.rightOrigin, stateOf)) {
+      return fail('missing-dependencies', 'an insertion refers to unknown content');
+    }
+  }
+  for (const [client, deletions] of decoded.ds.clients) {
+    for (const { clock, len } of deletions) {
+      if (client > MAX_CLIENT_ID || clock + len > MAX_CLOCK) return fail('absurd-clock', `deletion ${client}:${clock}+${len}`);
+      if (clock + len > stateOf(client)) return fail('missing-dependencies', 'a deletion refers to unknown content');
+    }
+  }
+  return { ok: true, decoded: { ...decoded, reach } };
+};
+
+/** True when the update carries content the document does not have yet (cheap: clocks only). */
+export const addsContent = ({ structs }: DecodedUpdate, doc: Y.Doc): boolean =>
+  structs.some((struct) => !(struct instanceof Y.Skip) && struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client));
+
+/**
+ * True when applying a checked update would not change the document (all content and deletions
+ * known). Costs a pass over the document's deletions: used for view-only peers, not on the edit path.
+ */
+export const isNoOp = (decoded: DecodedUpdate, doc: Y.Doc): boolean => {
+  if (addsContent(decoded, doc)) return false;
+  const { ds } = decoded;
+  if (ds.clients.size === 0) return true;
+  const known = Y.createDeleteSetFromStructStore(doc.store);
+  for (const [client, deletions] of ds.clients) {
+    const ranges = known.clients.get(client) ?? [];
+    for (const { clock, len } of deletions) {
+      if (len > 0 && !coveredBy(ranges, clock, len)) return false;
+    }
+  }
+  return true;
+};
+
+// `ranges` is sorted by clock and merged, as createDeleteSetFromStructStore builds it.
+const coveredBy = (ranges: ReadonlyArray<{ clock: number; len: number }>, clock: number, len: number): boolean => {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const range = ranges[mid]!;
+    if (range.clock + range.len <= clock) low = mid + 1;
+    else if (range.clock > clock) high = mid - 1;
+    else return clock + len <= range.clock + range.len;
+  }
+  return false;
+};

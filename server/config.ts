@@ -1,0 +1,125 @@
+/**
+ * Configuration: the one schema of every setting, and the only reader of `process.env`.
+ * Each setting has a type, a default and a meaning; the README's table is checked against this list.
+ */
+
+/** How a setting's text is parsed. */
+type SettingKind = 'int' | 'bool' | 'string' | 'list' | 'log-level';
+
+interface SettingSpec {
+  env: string;
+  kind: SettingKind;
+  default: string;
+  min?: number;
+  max?: number;
+  description: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every setting the server reads, keyed by its name in `Config`. */
+export const SETTINGS = {
+  port: { env: 'PORT', kind: 'int', default: '3000', min: 0, max: 65535, description: 'TCP port to listen on.' },
+  host: { env: 'HOST', kind: 'string', default: '127.0.0.1', description: 'Address to bind; `0.0.0.0` to accept connections from other machines.' },
+  dataDir: { env: 'DATA_DIR', kind: 'string', default: './data', description: 'LevelDB directory; one server process per directory.' },
+  logLevel: { env: 'LOG_LEVEL', kind: 'log-level', default: 'info', description: 'One of fatal, error, warn, info, debug, trace, silent.' },
+  adminToken: { env: 'MEETPAD_ADMIN_TOKEN', kind: 'string', default: '', description: 'Bearer token for `GET /api/meetings` (the server-wide list); empty disables the list.' },
+  createToken: { env: 'MEETPAD_CREATE_TOKEN', kind: 'string', default: '', description: 'If set, `POST /api/meetings` requires `Authorization: Bearer` with this token.' },
+  allowedOrigins: { env: 'MEETPAD_ALLOWED_ORIGINS', kind: 'list', default: '', description: 'Comma-separated Origins allowed to upgrade and to change state, besides the server\'s own host; `*` allows any.' },
+  maxFrameBytes: { env: 'MEETPAD_MAX_FRAME_BYTES', kind: 'int', default: String(2 * 1024 * 1024), min: 1024, max: 64 * 1024 * 1024, description: 'Largest WebSocket message accepted (close 1009 above it).' },
+  maxDocBytes: { env: 'MEETPAD_MAX_DOC_BYTES', kind: 'int', default: String(16 * 1024 * 1024), min: 4096, max: 1024 * 1024 * 1024, description: 'Largest stored size of one meeting; an update that would pass it is refused whole (close 1009).' },
+  maxImportBytes: { env: 'MEETPAD_MAX_IMPORT_BYTES', kind: 'int', default: String(1024 * 1024), min: 1024, max: 64 * 1024 * 1024, description: 'Largest Markdown import or HTTP body (413 above it).' },
+  maxConnectionsPerMeeting: { env: 'MEETPAD_MAX_CONNECTIONS_PER_MEETING', kind: 'int', default: '200', min: 1, max: 100000, description: 'Open sockets per meeting (503 before upgrade above it).' },
+  maxConnectionsPerAddress: { env: 'MEETPAD_MAX_CONNECTIONS_PER_ADDRESS', kind: 'int', default: '100', min: 1, max: 100000, description: 'Open sockets per client IP address (429 before upgrade above it).' },
+  messagesPerSecond: { env: 'MEETPAD_MESSAGES_PER_SECOND', kind: 'int', default: '300', min: 1, max: 1000000, description: 'Sustained messages per connection per second; above it the server stops reading that socket for a while (backpressure).' },
+  bytesPerSecond: { env: 'MEETPAD_BYTES_PER_SECOND', kind: 'int', default: String(4 * 1024 * 1024), min: 1024, max: 1024 * 1024 * 1024, description: 'Sustained bytes per connection per second, enforced the same way.' },
+  awarenessPerSecond: { env: 'MEETPAD_AWARENESS_PER_SECOND', kind: 'int', default: '30', min: 1, max: 10000, description: 'Awareness (cursor) messages per connection per second; extra ones are dropped and the latest state kept.' },
+  maxAwarenessIds: { env: 'MEETPAD_MAX_AWARENESS_IDS', kind: 'int', default: '4', min: 1, max: 1000, description: 'Awareness client ids one connection may introduce (close 1008 above it).' },
+  maxSendBufferBytes: { env: 'MEETPAD_MAX_SEND_BUFFER_BYTES', kind: 'int', default: String(16 * 1024 * 1024), min: 65536, max: 1024 * 1024 * 1024, description: 'Unsent bytes queued to one slow client before it is disconnected (close 1013).' },
+  pingIntervalMs: { env: 'MEETPAD_PING_INTERVAL_MS', kind: 'int', default: '30000', min: 100, max: 600000, description: 'Ping period; a peer that missed the previous pong is dropped.' },
+  roomIdleMs: { env: 'MEETPAD_ROOM_IDLE_MS', kind: 'int', default: '30000', min: 0, max: 86400000, description: 'Grace period before an empty meeting is unloaded from memory (after its writes are flushed).' },
+  syncWrites: { env: 'MEETPAD_SYNC_WRITES', kind: 'bool', default: 'false', description: 'fsync every write batch: survives power loss, not only process crashes, at the cost of write latency.' },
+  compactEvery: { env: 'MEETPAD_COMPACT_EVERY', kind: 'int', default: '500', min: 2, max: 10000000, description: 'Fold a meeting\'s update log into its snapshot once it has this many entries.' },
+  shutdownTimeoutMs: { env: 'MEETPAD_SHUTDOWN_TIMEOUT_MS', kind: 'int', default: '10000', min: 0, max: 600000, description: 'Longest a SIGTERM drain may take before the process exits anyway.' },
+} as const satisfies Record<string, SettingSpec>;
+
+type Settings = typeof SETTINGS;
+type ValueOf<S extends SettingSpec> = S['kind'] extends 'int'
+  ? number
+  : S['kind'] extends 'bool'
+    ? boolean
+    : S['kind'] extends 'list'
+    ? string[]
+    : S['kind'] extends 'log-level'
+      ? (typeof LOG_LEVELS)[number]
+      : string;
+
+/** The validated configuration of one server. */
+export type Config = { -readonly [K in keyof Settings]: ValueOf<Settings[K]> };
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+// Variables that are not ours but commonly present; everything else prefixed MEETPAD_ must be known.
+const OWN_PREFIX = 'MEETPAD_';
+
+const parseSetting = (spec: SettingSpec, raw: string): unknown => {
+  switch (spec.kind) {
+    case 'int': {
+      if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${spec.env}: expected a whole number, got "${raw}"`);
+      const value = Number(raw.trim());
+      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+        throw new ConfigError(`${spec.env}: ${value} is outside ${spec.min}..${spec.max}`);
+      }
+      return value;
+    }
+    case 'bool':
+      if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${spec.env}: expected true or false, got "${raw}"`);
+      return raw === 'true';
+    case 'list':
+      return raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+    case 'log-level':
+      if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+        throw new ConfigError(`${spec.env}: expected one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+      }
+      return raw;
+    case 'string':
+      return raw;
+  }
+};
+
+/** Builds a configuration from environment-style variables; throws ConfigError naming the bad variable. */
+export const parseConfig = (env: Record<string, string | undefined>): Config => {
+  const known = new Set<string>(Object.values(SETTINGS).map((spec) => spec.env));
+  for (const name of Object.keys(env)) {
+    if (name.startsWith(OWN_PREFIX) && !known.has(name)) {
+      throw new ConfigError(`${name}: unknown setting (known: ${[...known].filter((n) => n.startsWith(OWN_PREFIX)).join(', ')})`);
+    }
+  }
+  const config: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SETTINGS) as [string, SettingSpec][]) {
+    const raw = env[spec.env];
+    config[key] = parseSetting(spec, raw === undefined || raw === '' ? spec.default : raw);
+  }
+  return config as Config;
+};
+
+/** The configuration of this process, from `process.env`. */
+export const loadConfig = (): Config => parseConfig(process.env);
+
+/** The defaults, with overrides: for tests and embedding. */
+export const configWith = (overrides: Partial<Config> = {}): Config => ({ ...parseConfig({}), ...overrides });
+
+/** Markdown table of every setting, for the README. */
+export const configTable = (): string => {
+  const rows = (Object.values(SETTINGS) as SettingSpec[]).map((spec) => {
+    const shown = spec.default === '' ? '(empty)' : `\`${spec.default}\``;
+    return `| \`${spec.env}\` | ${spec.kind} | ${shown} | ${spec.description} |`;
+  });
+  return ['| variable | type | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+};

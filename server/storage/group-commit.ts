@@ -1,0 +1,70 @@
+/**
+ * Group commit: every write submitted during one event-loop turn (and while the previous batch is
+ * on its way to disk) goes into one LevelDB batch. Batches reach disk strictly in order, so
+ * "batch N is durable" implies every earlier submission is durable too.
+ */
+
+interface OpenBatch<Op> {
+  ops: Op[];
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Collects write operations and commits them in as few ordered batches as possible. */
+export class GroupCommit<Op> {
+  #open: OpenBatch<Op> | null = null;
+  #inFlight: Promise<void> | null = null;
+  #last: Promise<void> = Promise.resolve();
+  readonly #write: (ops: Op[]) => Promise<void>;
+  readonly #onBatch: (size: number, seconds: number, error?: unknown) => void;
+
+  constructor(write: (ops: Op[]) => Promise<void>, onBatch: (size: number, seconds: number, error?: unknown) => void = () => {}) {
+    this.#write = write;
+    this.#onBatch = onBatch;
+  }
+
+  /** Queues operations; resolves once the batch holding them is on disk, rejects if that batch failed. */
+  submit(ops: readonly Op[]): Promise<void> {
+    if (!this.#open) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#open = { ops: [], promise, resolve, reject };
+      this.#last = promise.catch(() => {});
+      if (!this.#inFlight) setImmediate(() => this.#flush());
+    }
+    for (const op of ops) this.#open.ops.push(op);
+    return this.#open.promise;
+  }
+
+  /** Resolves (never rejects) once everything submitted so far has been written or has failed. */
+  settled(): Promise<void> {
+    return this.#last;
+  }
+
+  #flush(): void {
+    const batch = this.#open;
+    if (this.#inFlight || !batch) return;
+    this.#open = null;
+    const started = process.hrtime.bigint();
+    this.#inFlight = this.#write(batch.ops).then(
+      () => {
+        this.#onBatch(batch.ops.length, Number(process.hrtime.bigint() - started) / 1e9);
+        batch.resolve();
+      },
+      (error: unknown) => {
+        this.#onBatch(batch.ops.length, Number(process.hrtime.bigint() - started) / 1e9, error);
+        batch.reject(error);
+      },
+    );
+    void this.#inFlight.finally(() => {
+      this.#inFlight = null;
+      // Whatever arrived while this batch was on its way to disk goes out now, as one batch.
+      this.#flush();
+    });
+  }
+}
