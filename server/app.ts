@@ -67,6 +67,14 @@ const CSP = {
   },
 };
 
+// Our codes are lower_snake_case (@fastify/error upper-cases them); Fastify's own become generic ones.
+const publicErrorCode = (error: FastifyError): string => {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'too_large';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type';
+  if (!error.code || error.code.startsWith('FST_')) return 'bad_request';
+  return error.code.toLowerCase();
+};
+
 /** Builds the meetpad server. */
 export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<MeetpadApp> => {
   const app = Fastify({
@@ -79,6 +87,8 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
       },
     },
     bodyLimit: config.maxImportBytes * 2,
+    // Unknown body fields are an error, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   let storageFailed = false;
@@ -119,8 +129,7 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
       request.log.error({ err: error }, 'request failed');
       return reply.code(status).send({ error: 'internal', message: 'internal error' });
     }
-    const code = error.code === 'FST_ERR_VALIDATION' ? 'bad_request' : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'too_large' : error.code?.startsWith('FST_') ? 'bad_request' : error.code;
-    return reply.code(status).send({ error: code ?? 'bad_request', message: error.message });
+    return reply.code(status).send({ error: publicErrorCode(error), message: error.message });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `${request.method} ${redactUrl(request.url)} does not exist` }));
 

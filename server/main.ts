@@ -2,6 +2,8 @@
  * Entry point: read the configuration, open the store, build the app, listen; on SIGTERM/SIGINT
  * drain (refuse new work, close sockets with 1001, flush, close the store) and exit 0.
  */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { StoreOpenError } from './storage/store.js';
@@ -9,6 +11,17 @@ import { StoreOpenError } from './storage/store.js';
 const fail = (message: string): never => {
   process.stderr.write(`meetpad: ${message}\n`);
   process.exit(1);
+};
+
+const packageVersion = async (): Promise<string> => {
+  for (const candidate of ['../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(await readFile(new URL(candidate, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // not at this depth (running from source vs. from dist/)
+    }
+  }
+  return 'unknown';
 };
 
 const start = async (): Promise<void> => {
@@ -24,11 +37,12 @@ const start = async (): Promise<void> => {
     throw error;
   });
   await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
   app.log.info(
     {
-      version: process.env.npm_package_version,
-      dataDir: config.dataDir,
-      port: config.port,
+      version: await packageVersion(),
+      dataDir: resolve(config.dataDir),
+      port: typeof address === 'object' && address ? address.port : config.port,
       limits: { maxFrameBytes: config.maxFrameBytes, maxDocBytes: config.maxDocBytes, maxConnectionsPerMeeting: config.maxConnectionsPerMeeting },
     },
     'meetpad ready',

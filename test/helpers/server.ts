@@ -21,12 +21,12 @@ export interface TestServer {
 /** A fresh temporary directory. */
 export const tempDir = (prefix = 'meetpad-test-'): Promise<string> => mkdtemp(join(tmpdir(), prefix));
 
-/** Starts the real app on port 0. Pass `dataDir` to reuse a directory (restarts). */
-export const startTestServer = async (options: { dataDir?: string; config?: Partial<Config> } = {}): Promise<TestServer> => {
+/** Starts the real app on port 0 (or `port`). Pass `dataDir` to reuse a directory (restarts). */
+export const startTestServer = async (options: { dataDir?: string; port?: number; config?: Partial<Config> } = {}): Promise<TestServer> => {
   const dataDir = options.dataDir ?? (await tempDir());
   const config = configWith({ host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', roomIdleMs: 500, ...options.config });
   const app = await buildApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {
