@@ -31,6 +31,8 @@ export interface RegistryObserver {
 export class RoomRegistry {
   readonly #rooms = new Map<string, Promise<Room>>();
   readonly #unloading = new Map<string, Promise<void>>();
+  // Meetings being deleted: a connection arriving meanwhile must not load them again.
+  readonly #deleting = new Set<string>();
   readonly #idleTimers = new Map<string, NodeJS.Timeout>();
   readonly #touchTimers = new Map<string, NodeJS.Timeout>();
   readonly #store: MeetingStore;
@@ -61,6 +63,7 @@ export class RoomRegistry {
 
   /** The loaded room, loading it first if needed; rejects with MeetingGoneError for unknown meetings. */
   async acquire(id: string): Promise<Room> {
+    if (this.#deleting.has(id)) throw new MeetingGoneError(`meeting ${id} is being deleted`);
     const pending = this.#unloading.get(id);
     if (pending) await pending;
     let loading = this.#rooms.get(id);
@@ -92,7 +95,7 @@ export class RoomRegistry {
   /** Removes a peer; the last one out starts the grace period. */
   leave(room: Room, peer: Peer): void {
     if (!room.peers.delete(peer) || room.peers.size > 0) return;
-    if (this.#rooms.size === 0 || this.#idleTimers.has(room.id)) return;
+    if (!this.#rooms.has(room.id) || this.#idleTimers.has(room.id)) return;
     const timer = setTimeout(() => {
       this.#idleTimers.delete(room.id);
       if (room.peers.size === 0) void this.#evict(room);
@@ -103,16 +106,19 @@ export class RoomRegistry {
 
   /** Deletes a meeting: closes its sockets with 4404, waits for its writes, removes everything stored. */
   async deleteMeeting(record: MeetingRecord): Promise<void> {
-    const loading = this.#rooms.get(record.id);
-    if (loading) {
-      const room = await loading.catch(() => null);
+    this.#deleting.add(record.id);
+    try {
+      const loading = this.#rooms.get(record.id);
+      const room = loading ? await loading.catch(() => null) : null;
       if (room) {
         room.closePeers(CLOSE.deleted, 'meeting deleted');
         await this.#evict(room, { compact: false });
       }
+      await this.#unloading.get(record.id);
+      await this.#store.deleteMeeting(record);
+    } finally {
+      this.#deleting.delete(record.id);
     }
-    await this.#unloading.get(record.id);
-    await this.#store.deleteMeeting(record);
   }
 
   /** Closes every peer with `code`, flushes and unloads every room (used on shutdown). */
@@ -130,7 +136,7 @@ export class RoomRegistry {
 
   async #load(id: string): Promise<Room> {
     const record = await this.#store.getMeeting(id);
-    if (!record) throw new MeetingGoneError(`meeting ${id} does not exist`);
+    if (!record || this.#deleting.has(id)) throw new MeetingGoneError(`meeting ${id} does not exist`);
     const stored = await this.#store.loadDocument(id);
     const room = new Room(record, stored, this.#store, this.#options, this.#events, this.#log);
     this.#observer.onLoaded?.(room);
