@@ -16,7 +16,10 @@ import { clientRoutes } from './http/client-routes.js';
 import { Errors } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { meetingsRoutes } from './http/meetings-routes.js';
+import { adminRoutes } from './http/admin-routes.js';
 import { MeetingService } from './meetings/meeting-service.js';
+import { AppMetrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/metrics-routes.js';
 import { redactUrl } from './security/keys.js';
 import { originAllowed } from './security/origin.js';
 import { MeetingStore } from './storage/store.js';
@@ -27,6 +30,8 @@ export interface AppDeps {
   store?: MeetingStore;
   /** Directory of the built web client; by default `dist/client` of this package. */
   clientDir?: string;
+  /** Where the JSON log lines go; by default stdout. */
+  logStream?: { write(line: string): void };
 }
 
 /** The state of a running meetpad app, reachable as `app.meetpad`. */
@@ -80,6 +85,7 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       // Keys must never reach a log: URLs lose their key= value, Authorization is dropped.
       redact: { paths: ['req.headers.authorization', 'headers.authorization'], remove: true },
       serializers: {
@@ -87,27 +93,27 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
       },
     },
     bodyLimit: config.maxImportBytes * 2,
+    // One proxy hop: request.ip is the address that proxy saw.
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     // Unknown body fields are an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
 
-  let storageFailed = false;
   let draining = false;
+  let lastProbe = 0;
+  const metrics = new AppMetrics({ dataDir: config.dataDir });
   const store =
     deps.store ??
     (await MeetingStore.open(config.dataDir, {
       sync: config.syncWrites,
       observer: {
-        onBatch: (_size, _seconds, error) => {
-          if (error !== undefined) storageFailed = true;
-        },
+        onBatch: (size, seconds, error) => metrics.store.onBatch?.(size, seconds, error),
       },
     }));
-  const registry = new RoomRegistry(store, config, app.log, {
-    onStorageFailure: () => (storageFailed = true),
-  });
+  // A failed write makes store.writable false, which readiness reports.
+  const registry = new RoomRegistry(store, config, app.log, metrics.rooms);
   const meetings = new MeetingService(store, registry);
-  const collab = new CollabEndpoint({ config, store, registry, log: app.log, isDraining: () => draining });
+  const collab = new CollabEndpoint({ config, store, registry, log: app.log, isDraining: () => draining, observer: metrics.collab });
   const state: MeetpadState = {
     store,
     registry,
@@ -116,7 +122,15 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     startDraining: () => (draining = true),
     readiness: () => {
       if (draining) return { ready: false, reason: 'draining' };
-      if (storageFailed || !store.writable) return { ready: false, reason: 'storage write failed' };
+      if (!store.writable) {
+        // Stay red until a write succeeds again; probe at most once a second so recovery is seen
+        // even while no traffic arrives.
+        if (Date.now() - lastProbe > 1000) {
+          lastProbe = Date.now();
+          store.probe().catch(() => {});
+        }
+        return { ready: false, reason: 'storage write failed' };
+      }
       return { ready: true };
     },
   };
@@ -143,6 +157,8 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   await app.register(helmet, { contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false });
   await app.register(healthRoutes, { readiness: state.readiness });
   await app.register(meetingsRoutes, { config, meetings, store });
+  await app.register(adminRoutes, { config, store });
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(clientRoutes, { clientDir: deps.clientDir ?? resolve(packageRoot(), 'dist/client') });
 
   // Sockets first (so the HTTP server can finish closing), then flush and close the store.

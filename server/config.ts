@@ -25,6 +25,8 @@ export const SETTINGS = {
   logLevel: { env: 'LOG_LEVEL', kind: 'log-level', default: 'info', description: 'One of fatal, error, warn, info, debug, trace, silent.' },
   adminToken: { env: 'MEETPAD_ADMIN_TOKEN', kind: 'string', default: '', description: 'Bearer token for `GET /api/meetings` (the server-wide list); empty disables the list.' },
   createToken: { env: 'MEETPAD_CREATE_TOKEN', kind: 'string', default: '', description: 'If set, `POST /api/meetings` requires `Authorization: Bearer` with this token.' },
+  metricsToken: { env: 'MEETPAD_METRICS_TOKEN', kind: 'string', default: '', description: 'If set, `GET /metrics` requires `Authorization: Bearer` with this token; empty leaves it open to anyone who can reach the port.' },
+  trustProxy: { env: 'MEETPAD_TRUST_PROXY', kind: 'bool', default: 'false', description: 'Behind one reverse proxy: take the client address from the last `X-Forwarded-For` entry (for per-address limits and logs).' },
   allowedOrigins: { env: 'MEETPAD_ALLOWED_ORIGINS', kind: 'list', default: '', description: 'Comma-separated Origins allowed to upgrade and to change state, besides the server\'s own host; `*` allows any.' },
   maxFrameBytes: { env: 'MEETPAD_MAX_FRAME_BYTES', kind: 'int', default: String(2 * 1024 * 1024), min: 1024, max: 64 * 1024 * 1024, description: 'Largest WebSocket message accepted (close 1009 above it).' },
   maxDocBytes: { env: 'MEETPAD_MAX_DOC_BYTES', kind: 'int', default: String(16 * 1024 * 1024), min: 4096, max: 1024 * 1024 * 1024, description: 'Largest stored size of one meeting; an update that would pass it is refused whole (close 1009).' },

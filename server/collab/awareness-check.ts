@@ -4,6 +4,7 @@
  * presence schema of shared/awareness-schema.ts.
  */
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { AWARENESS_KEYS, COLOR_PATTERN, MAX_AWARENESS_STATE_CHARS, MAX_NAME_LENGTH } from '../../shared/awareness-schema.js';
 import { SECTIONS } from '../../shared/doc-schema.js';
 
@@ -95,4 +96,16 @@ export const decodeAwarenessUpdate = (payload: Uint8Array, maxEntries: number): 
   }
   if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness update');
   return entries;
+};
+
+/** Encodes checked entries back into an awareness update (used to drop echoed entries). */
+export const encodeAwarenessEntries = (entries: readonly AwarenessEntry[]): Uint8Array => {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
+  return encoding.toUint8Array(encoder);
 };

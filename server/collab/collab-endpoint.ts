@@ -72,8 +72,9 @@ export class CollabEndpoint {
     const path = url.split('?')[0]!;
     const match = COLLAB_PATH.exec(path);
     if (!match) return deny(404, 'not_found', 'no such endpoint');
-    const id = decodeURIComponent(match[1]!);
-    if (!MEETING_ID_PATTERN.test(id)) return deny(400, 'bad_meeting_id', 'meeting ids are 8 to 64 characters of A-Z a-z 0-9 _ -');
+    // A malformed escape (`%zz`) is a bad id, not a server error.
+    const id = safeDecode(match[1]!);
+    if (id === null || !MEETING_ID_PATTERN.test(id)) return deny(400, 'bad_meeting_id', 'meeting ids are 8 to 64 characters of A-Z a-z 0-9 _ -');
     if (this.#deps.isDraining()) return deny(503, 'draining', 'the server is shutting down');
     if (!originAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) return deny(403, 'origin_not_allowed', 'this Origin may not connect');
     const key = keyFromRequest(request.headers.authorization, url);
@@ -82,7 +83,7 @@ export class CollabEndpoint {
     if (!record) return deny(404, 'meeting_not_found', 'no meeting with this id');
     const role = roleForKey(record, key);
     if (!role) return deny(401, 'wrong_key', 'this key does not open this meeting');
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(request, config.trustProxy);
     if ((this.#perAddress.get(address) ?? 0) >= config.maxConnectionsPerAddress) return deny(429, 'too_many_connections', 'too many connections from this address');
     if ((this.#perMeeting.get(id) ?? 0) >= config.maxConnectionsPerMeeting) return deny(503, 'meeting_full', 'this meeting has too many connections');
     const acks = new URLSearchParams(url.slice(path.length + 1)).get(ACKS_PARAM) === '1';
@@ -132,6 +133,22 @@ interface Denial {
   error: string;
   message: string;
 }
+
+// Behind a proxy every socket comes from the proxy; the entry it appended last is the real client
+// (entries before it come from the client and can be forged).
+const clientAddress = (request: IncomingMessage, trustProxy: boolean): string => {
+  const forwarded = request.headers['x-forwarded-for'];
+  const last = trustProxy && typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
+  return last || request.socket.remoteAddress || 'unknown';
+};
+
+const safeDecode = (text: string): string | null => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+};
 
 const deny = (status: number, error: string, message: string): Denial => ({ status, error, message });
 

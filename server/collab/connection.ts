@@ -11,7 +11,7 @@ import type { WebSocket, RawData } from 'ws';
 import { CLOSE, MESSAGE, SYNC, encodeSaved } from '../../shared/protocol.js';
 import type { Role } from '../security/keys.js';
 import { TokenBucket } from '../security/token-bucket.js';
-import { decodeAwarenessUpdate } from './awareness-check.js';
+import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awareness-check.js';
 import type { Room, Peer } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
 import { MeetingGoneError } from './room-registry.js';
@@ -31,7 +31,7 @@ export interface ConnectionLimits {
 /** Counters the connection reports through. */
 export interface ConnectionObserver {
   frameIn?(type: string, bytes: number): void;
-  frameOut?(bytes: number): void;
+  frameOut?(bytes: number, frame?: Uint8Array): void;
   rejected?(reason: string): void;
   closed?(code: number): void;
 }
@@ -115,7 +115,7 @@ export class Connection implements Peer {
       return;
     }
     this.#ws.send(frame);
-    this.#options.observer?.frameOut?.(frame.byteLength);
+    this.#options.observer?.frameOut?.(frame.byteLength, frame);
   }
 
   /** Closes with a code; a peer that does not complete the close handshake is cut off. */
@@ -279,17 +279,27 @@ export class Connection implements Peer {
     this.#options.observer?.frameIn?.('awareness', bytes);
     const room = this.#room!;
     const entries = decodeAwarenessUpdate(payload, this.#options.limits.maxAwarenessIds);
-    for (const { clientId } of entries) {
+    // The stock y-websocket client sends back every awareness change it receives, other clients'
+    // included: an entry the room already holds at that clock or later is such an echo and is
+    // skipped. Only a newer clock for someone else's id is a spoof.
+    const own = entries.filter(({ clientId, clock }) => {
+      if (room.awarenessOwners.get(clientId) === this) return true;
+      const known = room.awareness.meta.get(clientId);
+      return known === undefined || clock > known.clock;
+    });
+    const fresh = new Set<number>();
+    for (const { clientId } of own) {
       const owner = room.awarenessOwners.get(clientId);
       if (owner !== undefined && owner !== this) throw new Refusal(CLOSE.policy, 'awareness for another connection\'s client id');
-      if (owner === undefined && this.#ownedAwareness.size >= this.#options.limits.maxAwarenessIds) {
-        throw new Refusal(CLOSE.policy, 'too many awareness client ids');
-      }
+      if (owner === undefined) fresh.add(clientId);
     }
-    for (const { clientId } of entries) {
+    if (this.#ownedAwareness.size + fresh.size > this.#options.limits.maxAwarenessIds) throw new Refusal(CLOSE.policy, 'too many awareness client ids');
+    for (const clientId of fresh) {
       this.#ownedAwareness.add(clientId);
       room.awarenessOwners.set(clientId, this);
     }
+    if (own.length === 0) return;
+    if (own.length < entries.length) payload = encodeAwarenessEntries(own);
     const wait = this.#awarenessRate.take(1);
     if (wait > (AWARENESS_ABUSE_FACTOR * 1000)) throw new Refusal(CLOSE.rateLimited, 'awareness flood');
     if (wait > 0) {

@@ -20,6 +20,8 @@ export const clientRoutes = async (app: FastifyInstance, { clientDir }: ClientRo
   }
   await app.register(fastifyStatic, {
     root: clientDir,
+    // The default serves dotfiles; nothing that starts with a dot belongs to the client build.
+    dotfiles: 'ignore',
     serveDotFiles: false,
     index: ['index.html'],
     wildcard: true,

@@ -6,6 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { MESSAGE, SYNC } from '../../shared/protocol.js';
 import type { CollabDeps } from '../collab/collab-endpoint.js';
 import type { RegistryObserver } from '../collab/room-registry.js';
 import type { StoreObserver } from '../storage/store.js';
@@ -16,13 +17,23 @@ const MAX_LABEL_VALUES = 64;
 const MAX_LABEL_LENGTH = 60;
 const OTHER = 'other';
 
-/** A label value safe to use: digits folded, length cut, at most MAX_LABEL_VALUES distinct values. */
-const boundedLabel = (seen: Set<string>) => (raw: string): string => {
-  const value = raw.replace(/\d+/g, 'N').trim().slice(0, MAX_LABEL_LENGTH) || 'unknown';
+/** A label value safe to use: length cut, at most MAX_LABEL_VALUES distinct values; digits folded to N in text. */
+const boundedLabel = (seen: Set<string>, { foldDigits = true } = {}) => (raw: string): string => {
+  const value = (foldDigits ? raw.replace(/\d+/g, 'N') : raw).trim().slice(0, MAX_LABEL_LENGTH) || 'unknown';
   if (seen.has(value)) return value;
   if (seen.size >= MAX_LABEL_VALUES) return OTHER;
   seen.add(value);
   return value;
+};
+
+/** The message type of a frame the server sends, named like the types of received frames. */
+export const frameTypeOf = (frame: Uint8Array): string => {
+  // Both varuints are below 128 for every type the server sends: one byte each.
+  if (frame[0] === MESSAGE.sync) return frame[1] === SYNC.step1 ? 'sync_step1' : frame[1] === SYNC.step2 ? 'sync_step2' : frame[1] === SYNC.update ? 'update' : 'sync_other';
+  if (frame[0] === MESSAGE.awareness) return 'awareness';
+  if (frame[0] === MESSAGE.queryAwareness) return 'query_awareness';
+  if (frame[0] === MESSAGE.saved) return 'saved';
+  return 'other';
 };
 
 /** Sum of the sizes of the regular files under `dir` (LevelDB keeps a flat directory). */
@@ -96,15 +107,15 @@ export class AppMetrics {
 
     const reasonLabel = boundedLabel(new Set());
     const typeLabel = boundedLabel(new Set());
-    const codeLabel = boundedLabel(new Set());
+    const codeLabel = boundedLabel(new Set(), { foldDigits: false });
     this.collab = {
       frameIn: (type, bytes) => {
         framesIn.inc({ type: typeLabel(type) });
         bytesIn.inc(bytes);
       },
-      // The endpoint may not say the type; such frames count as "unknown".
-      frameOut: (bytes: number, type = 'unknown') => {
-        framesOut.inc({ type: typeLabel(type) });
+      // Given the frame, the type is read from its first bytes; without it, the type is "unknown".
+      frameOut: (bytes: number, frame?: Uint8Array) => {
+        framesOut.inc({ type: frame ? frameTypeOf(frame) : 'unknown' });
         bytesOut.inc(bytes);
       },
       rejected: (reason) => rejected.inc({ reason: reasonLabel(reason) }),

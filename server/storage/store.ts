@@ -109,6 +109,11 @@ export class MeetingStore {
     return !this.#lastWriteFailed && this.#db.status === 'open';
   }
 
+  /** Writes a marker through the normal write path; a success makes the store writable again. */
+  probe(): Promise<void> {
+    return this.#commit.submit([{ type: 'put', sublevel: this.#system, key: 'probe', value: Date.now() }]);
+  }
+
   /** The meeting's record, or undefined. */
   getMeeting(id: string): Promise<MeetingRecord | undefined> {
     return this.#meetings.get(id);
@@ -145,23 +150,31 @@ export class MeetingStore {
     for await (const id of this.#meetings.keys()) yield id;
   }
 
-  /** Reads a meeting's snapshot and update log. */
+  /**
+   * Reads a meeting's snapshot and update log from one LevelDB snapshot, so a compaction committing
+   * meanwhile cannot make the read miss the entries it folded.
+   */
   async loadDocument(id: string): Promise<StoredDocument> {
-    const snapshot = (await this.#snapshots.get(id)) ?? null;
-    const updates: Uint8Array[] = [];
-    let firstSeq = -1;
-    let lastSeq = -1;
-    let bytes = snapshot?.byteLength ?? 0;
-    for await (const [key, value] of this.#updates.iterator(logRange(id))) {
-      const seq = seqOfLogKey(key);
-      if (firstSeq < 0) firstSeq = seq;
-      lastSeq = seq;
-      updates.push(value);
-      bytes += value.byteLength;
+    const view = this.#db.snapshot();
+    try {
+      const snapshot = (await this.#snapshots.get(id, { snapshot: view })) ?? null;
+      const updates: Uint8Array[] = [];
+      let firstSeq = -1;
+      let lastSeq = -1;
+      let bytes = snapshot?.byteLength ?? 0;
+      for await (const [key, value] of this.#updates.iterator({ ...logRange(id), snapshot: view })) {
+        const seq = seqOfLogKey(key);
+        if (firstSeq < 0) firstSeq = seq;
+        lastSeq = seq;
+        updates.push(value);
+        bytes += value.byteLength;
+      }
+      // With an empty log (new or just compacted) numbering restarts at 0: no entry remains to clash with.
+      const nextSeq = lastSeq + 1;
+      return { snapshot, updates, firstSeq: firstSeq < 0 ? nextSeq : firstSeq, nextSeq, bytes };
+    } finally {
+      await view.close();
     }
-    // With an empty log (new or just compacted) numbering restarts at 0: no entry remains to clash with.
-    const nextSeq = lastSeq + 1;
-    return { snapshot, updates, firstSeq: firstSeq < 0 ? nextSeq : firstSeq, nextSeq, bytes };
   }
 
   /** Appends one update to a meeting's log; resolves once it is on disk. */

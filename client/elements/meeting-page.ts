@@ -1,0 +1,162 @@
+/** The meeting page `/m/:id#key=...`: header, status, table of contents, agenda and notes. */
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type * as Y from 'yjs';
+import { agendaOf, notesOf, type SectionName } from '../../shared/doc-schema.js';
+import { joinMarkdown } from '../../shared/markdown.js';
+import { MeetingController } from '../controllers/meeting-controller.js';
+import { ShortcutController } from '../controllers/shortcut-controller.js';
+import { TextController } from '../controllers/text-controller.js';
+import { exportMarkdown, ApiError } from '../lib/api.js';
+import { randomColor } from '../lib/colors.js';
+import { fileNameFor, saveBlob } from '../lib/files.js';
+import { loadIdentity, saveIdentity, type Identity } from '../lib/identity.js';
+import { findMyMeeting } from '../lib/my-meetings.js';
+import { meetingPageStyles } from './meeting-page-styles.js';
+import type { IdentityDialog } from './identity-dialog.js';
+import type { MeetingSection, Mode, SectionFocusEvent } from './meeting-section.js';
+import type { TocJump } from './toc-nav.js';
+import './attendee-list.js';
+import './identity-dialog.js';
+import './meeting-section.js';
+import './mode-switch.js';
+import './share-menu.js';
+import './status-indicator.js';
+import './toc-nav.js';
+
+const MODE_KEY = 'meetpad:mode';
+
+/** `<meeting-page>`: one open meeting; create a new element for another meeting or key. */
+@customElement('meeting-page')
+export class MeetingPage extends LitElement {
+  static override styles = meetingPageStyles;
+
+  @property() meetingId = '';
+  @property() key = '';
+
+  @state() private mode: Mode = 'split';
+  @state() private identity: Identity = loadIdentity() ?? { name: `Guest ${Math.floor(100 + Math.random() * 900)}`, color: randomColor() };
+  @state() private tocOpen = false;
+  @state() private exportError = '';
+
+  @query('identity-dialog') private dialog!: IdentityDialog;
+
+  private meeting!: MeetingController;
+  private focused: SectionName | null = null;
+  private readonly agenda = new TextController(this, () => this.meeting && agendaOf(this.meeting.doc), () => 'agenda');
+  private readonly notes = new TextController(this, () => this.meeting && notesOf(this.meeting.doc), () => 'notes');
+  private readonly shortcuts = new ShortcutController(this, {
+    E: () => this.setMode('edit'),
+    S: () => this.setMode('split'),
+    V: () => this.setMode('view'),
+  });
+
+  override connectedCallback(): void {
+    if (!this.meeting) {
+      this.meeting = new MeetingController(this, this.meetingId, this.key);
+      const mine = findMyMeeting(this.meetingId);
+      if (mine?.viewKey === this.key && mine.editKey !== this.key) this.meeting.role = 'view';
+      const saved = localStorage.getItem(MODE_KEY);
+      this.mode = this.meeting.role === 'view' ? 'view' : saved === 'edit' || saved === 'view' ? saved : 'split';
+    }
+    super.connectedCallback();
+    this.meeting.setIdentity(this.identity);
+  }
+
+  override render() {
+    const m = this.meeting;
+    const readonly = m.role === 'view';
+    const title = m.title || findMyMeeting(this.meetingId)?.title || 'Meeting';
+    const mine = findMyMeeting(this.meetingId);
+    const gone = m.connection === 'stopped' && m.role === null;
+    return html`
+      <header class="top">
+        <a class="brand" href="/" aria-label="meetpad home"><img src="/favicon.svg" alt="" width="24" height="24" /><span>meetpad</span></a>
+        <h1 class="title">${title}</h1>
+        <status-indicator .connection=${m.connection} .save=${m.save} ?readonly=${readonly}></status-indicator>
+        <div class="tools">
+          <attendee-list .awareness=${m.awareness}></attendee-list>
+          <mode-switch .mode=${this.mode} @mode-change=${(e: CustomEvent<Mode>) => this.setMode(e.detail)}></mode-switch>
+          <share-menu .meetingId=${this.meetingId} .editKey=${m.role === 'edit' ? this.key : ''}
+            .viewKey=${readonly ? this.key : (mine?.viewKey ?? '')} .error=${this.exportError} @download-markdown=${this.download}></share-menu>
+          <button type="button" class="me" title="Change your name or colour" @click=${() => this.dialog.show()}>
+            <span class="dot" style="background:${this.identity.color}"></span><span class="me-name">${this.identity.name}</span>
+          </button>
+        </div>
+      </header>
+      ${m.banner ? html`<div class="banner ${m.banner.kind}" role=${m.banner.kind === 'error' ? 'alert' : 'status'}>${m.banner.text}
+        ${gone ? html` <a href="/">Back to my meetings</a>` : nothing}</div>` : nothing}
+      ${gone ? nothing : html`<div class="body">
+        <button type="button" class="toc-toggle" aria-expanded=${this.tocOpen ? 'true' : 'false'} @click=${() => (this.tocOpen = !this.tocOpen)}>Contents</button>
+        <aside class="toc ${this.tocOpen ? 'open' : ''}"><toc-nav .agenda=${this.agenda.headings} .notes=${this.notes.headings} @toc-jump=${this.onJump}></toc-nav></aside>
+        <main class="sections" data-mode=${this.mode} @section-focus=${this.onSectionFocus}>
+          ${this.section('agenda', 'Agenda', 'Agenda topics, one per line: "1. Topic (owner)"', agendaOf(m.doc), this.agenda.html, readonly)}
+          ${this.section('notes', 'Notes', 'Notes of the meeting: decisions, action items…', notesOf(m.doc), this.notes.html, readonly)}
+        </main>
+      </div>`}
+      <identity-dialog .identity=${this.identity} @identity-change=${this.onIdentity}></identity-dialog>
+    `;
+  }
+
+  private section(name: SectionName, heading: string, hint: string, ytext: Y.Text, html_: string, readonly: boolean) {
+    return html`<meeting-section class=${name} section=${name} heading=${heading} hint=${hint} mode=${this.mode}
+      ?readonly=${readonly} .ytext=${ytext} .awareness=${this.meeting.awareness} .html=${html_}></meeting-section>`;
+  }
+
+  override firstUpdated(): void {
+    if (!loadIdentity()) void this.dialog.show();
+  }
+
+  override updated(): void {
+    const title = this.meeting.title || findMyMeeting(this.meetingId)?.title;
+    document.title = title ? `${title} · meetpad` : 'meetpad';
+  }
+
+  private setMode(mode: Mode): void {
+    this.mode = mode;
+    if (this.meeting.role !== 'view') localStorage.setItem(MODE_KEY, mode);
+  }
+
+  private readonly onIdentity = (event: CustomEvent<Identity>): void => {
+    this.identity = event.detail;
+    saveIdentity(this.identity);
+    this.meeting.setIdentity(this.identity);
+  };
+
+  private readonly onSectionFocus = (event: SectionFocusEvent): void => {
+    const { section, focused } = event.detail;
+    if (focused) this.focused = section;
+    else if (this.focused === section) this.focused = null;
+    // Blur comes before the next focus: publish once both have happened.
+    setTimeout(() => this.meeting.setSection(this.focused), 0);
+  };
+
+  private readonly onJump = (event: CustomEvent<TocJump>): void => {
+    const { section, heading } = event.detail;
+    this.renderRoot.querySelector<MeetingSection>(`meeting-section.${section}`)?.jumpTo(heading.line, heading.id);
+    this.tocOpen = false;
+  };
+
+  private readonly download = async (): Promise<void> => {
+    const title = this.meeting.title || 'meeting';
+    this.exportError = '';
+    try {
+      saveBlob(await exportMarkdown(this.meetingId, this.key), fileNameFor(title));
+    } catch (error) {
+      if (error instanceof ApiError) {
+        this.exportError = `Download failed: ${error.message}`;
+        return;
+      }
+      // Offline: the export is exactly agenda + notes, which this browser has.
+      const doc = this.meeting.doc;
+      const text = joinMarkdown({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
+      saveBlob(new Blob([text], { type: 'text/markdown;charset=utf-8' }), fileNameFor(title));
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'meeting-page': MeetingPage;
+  }
+}

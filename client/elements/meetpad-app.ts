@@ -1,0 +1,92 @@
+/** The application shell: picks the page for the current URL and handles in-app navigation. */
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { keyFromHash, meetingIdFromPath, meetingPath } from '../lib/links.js';
+import { bestKey, findMyMeeting } from '../lib/my-meetings.js';
+import './meeting-page.js';
+import './start-page.js';
+
+type Route = { page: 'start' } | { page: 'meeting'; id: string; key: string } | { page: 'missing'; message: string };
+
+const currentRoute = (): Route => {
+  if (location.pathname === '/' || location.pathname === '/index.html') return { page: 'start' };
+  const id = meetingIdFromPath(location.pathname);
+  if (!id) return { page: 'missing', message: 'There is no page at this address.' };
+  const key = keyFromHash(location.hash);
+  if (key) return { page: 'meeting', id, key };
+  const mine = findMyMeeting(id);
+  const known = mine && bestKey(mine);
+  if (known) {
+    history.replaceState(null, '', meetingPath(id, known));
+    return { page: 'meeting', id, key: known };
+  }
+  return { page: 'missing', message: 'This link has no key (the part after #key=). Ask for the full link.' };
+};
+
+/** `<meetpad-app>`: routes `/` to the start page and `/m/:id#key=…` to a meeting. */
+@customElement('meetpad-app')
+export class MeetpadApp extends LitElement {
+  static override styles = css`
+    :host { display: block; }
+    .missing { max-width: 36rem; margin: 4rem auto; padding: 0 1rem; font-family: var(--sans); }
+    a { color: var(--accent); }
+  `;
+
+  @state() private route: Route = currentRoute();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onLocationChange);
+    window.addEventListener('hashchange', this.onLocationChange);
+    this.addEventListener('navigate', this.onNavigate as EventListener);
+    this.addEventListener('click', this.onClick);
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('popstate', this.onLocationChange);
+    window.removeEventListener('hashchange', this.onLocationChange);
+    this.removeEventListener('navigate', this.onNavigate as EventListener);
+    this.removeEventListener('click', this.onClick);
+    super.disconnectedCallback();
+  }
+
+  override render() {
+    const route = this.route;
+    if (route.page === 'start') return html`<start-page></start-page>`;
+    if (route.page === 'missing') return html`<div class="missing"><h1>Nothing here</h1><p>${route.message}</p><p><a href="/" data-nav>Go to the start page</a></p></div>`;
+    return keyed(`${route.id}#${route.key}`, html`<meeting-page .meetingId=${route.id} .key=${route.key}></meeting-page>`);
+  }
+
+  override updated(): void {
+    if (this.route.page !== 'meeting') document.title = 'meetpad';
+  }
+
+  private go(path: string): void {
+    history.pushState(null, '', path);
+    this.onLocationChange();
+    window.scrollTo(0, 0);
+  }
+
+  private readonly onLocationChange = (): void => {
+    this.route = currentRoute();
+  };
+
+  private readonly onNavigate = (event: CustomEvent<string>): void => this.go(event.detail);
+
+  // Same-origin links to our pages are handled without reloading.
+  private readonly onClick = (event: MouseEvent): void => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
+    if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
+    if (anchor.pathname !== '/' && !anchor.pathname.startsWith('/m/')) return;
+    event.preventDefault();
+    this.go(anchor.pathname + anchor.hash);
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'meetpad-app': MeetpadApp;
+  }
+}

@@ -1,0 +1,72 @@
+/* meetpad service worker: keeps the app shell so a reload while offline still opens the page.
+ * The meeting itself is kept by y-indexeddb; API and WebSocket traffic is never cached here.
+ * Bump VERSION when this file's caching rules change; built assets are content-hashed anyway. */
+const VERSION = 'v1';
+const CACHE = `meetpad-shell-${VERSION}`;
+const SHELL = ['/', '/favicon.svg'];
+
+// Precaches the shell and the assets index.html refers to (their names are content-hashed).
+const precache = async () => {
+  const cache = await caches.open(CACHE);
+  const response = await fetch('/', { cache: 'no-store' });
+  if (!response.ok) throw new Error(`shell: ${response.status}`);
+  const html = await response.clone().text();
+  await cache.put('/', response);
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+  await cache.addAll([...new Set([...SHELL.slice(1), ...assets])]);
+};
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('meetpad-shell-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+const isAppRoute = (url) => url.pathname === '/' || url.pathname.startsWith('/m/');
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/collab')) return;
+
+  if (request.mode === 'navigate' && isAppRoute(url)) {
+    // Network first, so updates arrive; the cached shell when offline.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            void caches.open(CACHE).then((cache) => cache.put('/', copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match('/').then((cached) => cached ?? Response.error())),
+    );
+    return;
+  }
+
+  if (url.pathname.startsWith('/assets/') || url.pathname === '/favicon.svg') {
+    // Content-hashed assets: cache first, fill the cache as they are fetched.
+    event.respondWith(
+      caches.match(request).then(
+        (cached) =>
+          cached ??
+          fetch(request).then((response) => {
+            if (response.ok) {
+              const copy = response.clone();
+              void caches.open(CACHE).then((cache) => cache.put(request, copy));
+            }
+            return response;
+          }),
+      ),
+    );
+  }
+});

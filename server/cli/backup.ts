@@ -1,0 +1,100 @@
+/**
+ * `npm run backup -- DIR [--data-dir PATH] [--server URL]`: writes every meeting into the new or
+ * empty directory DIR (see backup-format.ts). With the server down it reads DATA_DIR directly; while
+ * a server holds the directory (LevelDB lock) it asks that server's `GET /api/admin/backup` with
+ * MEETPAD_ADMIN_TOKEN. `--server` skips the direct attempt.
+ */
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { MeetingStore, StoreOpenError } from '../storage/store.js';
+import { BackupError, readBackupEntries, writeBackupDir, type BackupEntry, type BackupLine, type BackupManifest } from './backup-format.js';
+import { UsageError, cliConfig, parseArgs, runTool } from './cli-support.js';
+
+/** Where the meetings come from. */
+export interface BackupOptions {
+  /** Backup directory (created; must be empty). */
+  dir: string;
+  /** Data directory to read when no server holds it. */
+  dataDir: string;
+  /** A running server; tried when the data directory is locked, or only it when `serverOnly`. */
+  serverUrl: string;
+  serverOnly?: boolean;
+  adminToken: string;
+}
+
+/** Entries streamed by a running server. */
+async function* entriesFromServer(serverUrl: string, adminToken: string): AsyncGenerator<BackupEntry> {
+  if (!adminToken) throw new BackupError('The data directory is in use by a running server; set MEETPAD_ADMIN_TOKEN to the server\'s admin token to back it up through it.');
+  const url = new URL('/api/admin/backup', serverUrl);
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { authorization: `Bearer ${adminToken}` } });
+  } catch (error) {
+    throw new BackupError(`Cannot reach the server at ${url.origin}: ${(error as Error).message}`);
+  }
+  if (!response.ok || !response.body) throw new BackupError(`The server at ${url.origin} refused the backup: ${response.status} ${await response.text()}`);
+  let count = 0;
+  let ended = false;
+  for await (const line of createInterface({ input: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) })) {
+    if (!line.trim()) continue;
+    const parsed = JSON.parse(line) as BackupLine;
+    if ('meeting' in parsed) {
+      count++;
+      const { record, state, markdown } = parsed.meeting;
+      yield { record, state: new Uint8Array(Buffer.from(state, 'base64')), markdown };
+    } else if ('end' in parsed) {
+      if (parsed.end.count !== count) throw new BackupError(`The server announced ${parsed.end.count} meetings but sent ${count}.`);
+      ended = true;
+    }
+  }
+  if (!ended) throw new BackupError('The backup stream ended early (server stopped or connection lost); the backup is incomplete.');
+}
+
+/** Takes a backup; says where it came from. */
+export const backup = async (options: BackupOptions): Promise<{ manifest: BackupManifest; source: 'data-dir' | 'server' }> => {
+  if (!options.serverOnly) {
+    if (!existsSync(options.dataDir)) throw new BackupError(`Data directory ${options.dataDir} does not exist (set DATA_DIR or --data-dir).`);
+    let store: MeetingStore | undefined;
+    try {
+      store = await MeetingStore.open(options.dataDir);
+    } catch (error) {
+      // Locked by a running server (or unreadable): the server can still serve the backup.
+      if (!(error instanceof StoreOpenError)) throw error;
+      if (!options.adminToken) throw new BackupError(`${error.message}\nTo back up a running server, set MEETPAD_ADMIN_TOKEN (and --server URL if it is not ${options.serverUrl}).`);
+    }
+    if (store) {
+      try {
+        return { manifest: await writeBackupDir(options.dir, readBackupEntries(store)), source: 'data-dir' };
+      } finally {
+        await store.close();
+      }
+    }
+  }
+  return { manifest: await writeBackupDir(options.dir, entriesFromServer(options.serverUrl, options.adminToken)), source: 'server' };
+};
+
+const USAGE = 'npm run backup -- DIR [--data-dir PATH] [--server URL]';
+
+const localUrl = (host: string, port: number): string => {
+  const local = ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host;
+  return `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
+};
+
+const main = async (): Promise<void> => {
+  const { positional, options } = parseArgs(process.argv.slice(2));
+  if (positional.length !== 1) throw new UsageError('give exactly one backup directory');
+  const config = cliConfig();
+  const server = options.get('server');
+  const { manifest, source } = await backup({
+    dir: positional[0]!,
+    dataDir: options.get('data-dir') ?? config.dataDir,
+    serverUrl: server ?? localUrl(config.host, config.port),
+    serverOnly: server !== undefined,
+    adminToken: config.adminToken,
+  });
+  process.stdout.write(`backed up ${manifest.meetings.length} meetings into ${positional[0]} (from the ${source === 'server' ? 'running server' : 'data directory'})\n`);
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runTool('backup', USAGE, main);

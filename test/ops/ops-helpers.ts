@@ -1,0 +1,91 @@
+/**
+ * Helpers for the operations tests: a real app whose JSON log lines are captured, Prometheus text
+ * parsing, and the command-line tools run as child processes (through tsx, no build needed).
+ */
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { buildApp, type MeetpadApp } from '../../server/app.js';
+import { configWith, type Config } from '../../server/config.js';
+import { tempDir } from '../helpers/server.js';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A real server on port 0 whose log lines are kept in `logs`. */
+export interface LoggedServer {
+  url: string;
+  wsUrl: string;
+  dataDir: string;
+  app: MeetpadApp;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the real app on 127.0.0.1:0 with a temporary data directory, capturing its logs. */
+export const startLoggedServer = async (config: Partial<Config> = {}): Promise<LoggedServer> => {
+  const dataDir = await tempDir('meetpad-ops-');
+  const logs: string[] = [];
+  const app = await buildApp(configWith({ host: '127.0.0.1', port: 0, dataDir, roomIdleMs: 500, ...config }), {
+    logStream: { write: (line: string) => void logs.push(line) },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    dataDir,
+    app,
+    logs,
+    close: async () => {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** The value of one sample in Prometheus text, or undefined; `labels` must match exactly. */
+export const sample = (text: string, name: string, labels: Record<string, string> = {}): number | undefined => {
+  const wanted = Object.entries(labels)
+    .map(([key, value]) => `${key}="${value}"`)
+    .sort()
+    .join(',');
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = (match[2] ?? '').split(/,(?=\w+=")/).filter(Boolean).sort().join(',');
+    if (have === wanted) return Number(match[3]);
+  }
+  return undefined;
+};
+
+/** GET /metrics as text (throws on a non-200 answer). */
+export const scrape = async (url: string, token?: string): Promise<string> => {
+  const response = await fetch(`${url}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
+  return response.text();
+};
+
+/** The result of a child process. */
+export interface ToolRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript entry point (`server/cli/backup.ts`, `server/main.ts`...) with node and tsx. */
+export const runScript = (script: string, args: string[], env: Record<string, string> = {}): Promise<ToolRun> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
