@@ -1,22 +1,8 @@
 /** Calls to the meetpad HTTP API (GUIDE 1.1). */
 
-/** What the server answers when a meeting is created. */
-export interface CreatedMeeting {
-  id: string;
-  title: string;
-  editKey: string;
-  viewKey: string;
-  createdAt: string;
-}
+import type { CreatedMeeting, MeetingInfo } from '../../shared/api-types.js';
 
-/** What the server says about a meeting to a key holder. */
-export interface MeetingInfo {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  role: 'edit' | 'view';
-}
+export type { CreatedMeeting, MeetingInfo };
 
 /** An HTTP error answer of the API. */
 export class ApiError extends Error {

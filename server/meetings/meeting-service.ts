@@ -3,6 +3,7 @@
  * the meeting is created (GUIDE 1.3): clients never seed text, so two clients cannot both insert it.
  */
 import * as Y from 'yjs';
+import type { CreatedMeeting } from '../../shared/api-types.js';
 import { META_KEYS, UNTITLED, agendaOf, metaOf, notesOf } from '../../shared/doc-schema.js';
 import { clampTitle, joinMarkdown, splitMarkdown, titleFromMarkdown } from '../../shared/markdown.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
@@ -10,14 +11,6 @@ import { hashKey, newKey, newMeetingId } from '../security/keys.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import type { MeetingStore } from '../storage/store.js';
 
-/** A newly created meeting with its keys (the only time the keys are ever returned). */
-export interface CreatedMeeting {
-  id: string;
-  title: string;
-  editKey: string;
-  viewKey: string;
-  createdAt: string;
-}
 
 /** The page a meeting created without Markdown starts with. */
 export const templateFor = (title: string, date: string): { agenda: string; notes: string } => ({

@@ -3,13 +3,13 @@
  * (they are high-entropy, so a slow hash adds nothing) and compared in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../../shared/api-types.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 
 /** Valid meeting ids: 8 to 64 URL-safe characters. */
 export const MEETING_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
-/** What a key grants. */
-export type Role = 'edit' | 'view';
+export type { Role };
 
 /** A new random meeting id (128 bits, 22 characters). */
 export const newMeetingId = (): string => randomBytes(16).toString('base64url');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type MeetpadApp } from '../../server/app.js';
 import { configWith, type Config } from '../../server/config.js';
+import type { CreatedMeeting } from '../../shared/api-types.js';
 
 /** A running test server. */
 export interface TestServer {
@@ -41,14 +42,7 @@ export const startTestServer = async (options: { dataDir?: string; port?: number
   };
 };
 
-/** The response of `POST /api/meetings`. */
-export interface CreatedMeeting {
-  id: string;
-  title: string;
-  editKey: string;
-  viewKey: string;
-  createdAt: string;
-}
+export type { CreatedMeeting };
 
 /** Creates a meeting through the HTTP API. */
 export const createMeeting = async (url: string, body: { title?: string; markdown?: string } = {}): Promise<CreatedMeeting> => {
