@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type MeetpadApp } from '../../server/app.js';
+import { type AppDeps, buildApp, type MeetpadApp } from '../../server/app.js';
 import { configWith, type Config } from '../../server/config.js';
 import type { CreatedMeeting } from '../../shared/api-types.js';
 
@@ -22,11 +22,14 @@ export interface TestServer {
 /** A fresh temporary directory. */
 export const tempDir = (prefix = 'meetpad-test-'): Promise<string> => mkdtemp(join(tmpdir(), prefix));
 
-/** Starts the real app on port 0 (or `port`). Pass `dataDir` to reuse a directory (restarts). */
-export const startTestServer = async (options: { dataDir?: string; port?: number; config?: Partial<Config> } = {}): Promise<TestServer> => {
+/**
+ * Starts the real app on port 0 (or `port`). Pass `dataDir` to reuse a directory (restarts), `deps`
+ * for a client directory or a log stream.
+ */
+export const startTestServer = async (options: { dataDir?: string; port?: number; config?: Partial<Config>; deps?: AppDeps } = {}): Promise<TestServer> => {
   const dataDir = options.dataDir ?? (await tempDir());
   const config = configWith({ host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', roomIdleMs: 500, ...options.config });
-  const app = await buildApp(config);
+  const app = await buildApp(config, options.deps);
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

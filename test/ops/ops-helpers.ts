@@ -3,46 +3,23 @@
  * parsing, and the command-line tools run as child processes (through tsx, no build needed).
  */
 import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type MeetpadApp } from '../../server/app.js';
-import { configWith, type Config } from '../../server/config.js';
-import { tempDir } from '../helpers/server.js';
+import type { Config } from '../../server/config.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A real server on port 0 whose log lines are kept in `logs`. */
-export interface LoggedServer {
-  url: string;
-  wsUrl: string;
-  dataDir: string;
-  app: MeetpadApp;
+export interface LoggedServer extends TestServer {
   logs: string[];
-  close(): Promise<void>;
 }
 
 /** Starts the real app on 127.0.0.1:0 with a temporary data directory, capturing its logs. */
 export const startLoggedServer = async (config: Partial<Config> = {}): Promise<LoggedServer> => {
-  const dataDir = await tempDir('meetpad-ops-');
   const logs: string[] = [];
-  const app = await buildApp(configWith({ host: '127.0.0.1', port: 0, dataDir, roomIdleMs: 500, ...config }), {
-    logStream: { write: (line: string) => void logs.push(line) },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}`,
-    dataDir,
-    app,
-    logs,
-    close: async () => {
-      await app.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  const server = await startTestServer({ config: { logLevel: 'info', ...config }, deps: { logStream: { write: (line: string) => void logs.push(line) } } });
+  return { ...server, logs };
 };
 
 /** The value of one sample in Prometheus text, or undefined; `labels` must match exactly. */
