@@ -25,6 +25,7 @@ export interface ConnectionLimits {
   bytesPerSecond: number;
   awarenessPerSecond: number;
   maxAwarenessIds: number;
+  maxConnectionsPerMeeting: number;
   maxSendBufferBytes: number;
 }
 
@@ -278,7 +279,10 @@ export class Connection implements Peer {
     expectEnd(decoder);
     this.#options.observer?.frameIn?.('awareness', bytes);
     const room = this.#room!;
-    const entries = decodeAwarenessUpdate(payload, this.#options.limits.maxAwarenessIds);
+    // A stock client echoes everyone's presence (all of a full room's states at once when it joins);
+    // the per-connection limit applies to the ids it owns, checked below.
+    const { maxAwarenessIds, maxConnectionsPerMeeting } = this.#options.limits;
+    const entries = decodeAwarenessUpdate(payload, maxAwarenessIds * maxConnectionsPerMeeting);
     // The stock y-websocket client sends back every awareness change it receives, other clients'
     // included: an entry the room already holds at that clock or later is such an echo and is
     // skipped. Only a newer clock for someone else's id is a spoof.
@@ -293,7 +297,7 @@ export class Connection implements Peer {
       if (owner !== undefined && owner !== this) throw new Refusal(CLOSE.policy, 'awareness for another connection\'s client id');
       if (owner === undefined) fresh.add(clientId);
     }
-    if (this.#ownedAwareness.size + fresh.size > this.#options.limits.maxAwarenessIds) throw new Refusal(CLOSE.policy, 'too many awareness client ids');
+    if (this.#ownedAwareness.size + fresh.size > maxAwarenessIds) throw new Refusal(CLOSE.policy, 'too many awareness client ids');
     for (const clientId of fresh) {
       this.#ownedAwareness.add(clientId);
       room.awarenessOwners.set(clientId, this);

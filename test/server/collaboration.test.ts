@@ -94,4 +94,22 @@ describe('attendees typing together', () => {
       expect(text).toContain('typed before restart');
     }
   });
+
+  test('a full meeting of stock clients with presence: everyone sees everyone and nobody is disconnected', async () => {
+    const { url, wsUrl } = await server();
+    const meeting = await createMeeting(url, { title: 'All hands' });
+    const closes: number[] = [];
+    const attendees: Attendee[] = [];
+    for (let i = 0; i < 8; i++) {
+      const attendee = await attend(wsUrl, meeting.id, meeting.editKey);
+      attendee.provider.ws!.addEventListener('close', (event) => closes.push(event.code));
+      attendee.provider.awareness.setLocalStateField('user', { name: `Attendee ${i}`, color: '#3366cc' });
+      attendees.push(attendee);
+    }
+    await waitFor(() => attendees.every((a) => a.provider.awareness.getStates().size === attendees.length), 'everyone to see everyone');
+    notesOf(attendees[7]!.doc).insert(0, 'last one in\n');
+    await waitFor(() => attendees.every((a) => notesOf(a.doc).toString().startsWith('last one in')), 'the edit to reach everyone');
+    expect(closes).toEqual([]);
+  });
 });
+
