@@ -1,0 +1,234 @@
+/**
+ * Meeting load for `fanout` and `capacity`: rooms of a few typists and many viewers. Each room
+ * replays the clownschool pace (edits per active second, in trace order, from a random offset),
+ * each edit by a random typist at its own cursor (inserts, and backspaces where the trace deletes);
+ * typists send their cursor (awareness) with every edit, viewers move theirs every ~3 s. Every
+ * update is keyed by its first Yjs id (client, clock), or by the first id it deletes, so each
+ * delivery to another attendee gives one latency sample on this process's clock.
+ */
+import * as Y from 'yjs';
+import { YClient } from './client.js';
+import type { Server } from './servers.js';
+import { until } from './stats.js';
+import { editsPerActiveSecond, loadTrace, type Patch } from './traces.js';
+
+interface Pending {
+  sentAt: number;
+  sender: YClient;
+  remaining: number;
+}
+
+interface Typist {
+  client: YClient;
+  doc: Y.Doc;
+  cursor: Y.RelativePosition | null;
+  next: number;
+}
+
+interface RoomLoad {
+  typists: Typist[];
+  viewers: Array<{ client: YClient; clientId: number }>;
+  second: number;
+}
+
+const COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0'];
+
+/** The key of an update: its first inserted id, or the smallest id it deletes. */
+export const updateKey = (update: Uint8Array): string | null => {
+  const meta = Y.parseUpdateMeta(update);
+  for (const [client, from] of meta.from) if ((meta.to.get(client) ?? 0) > from) return `${client}:${from}`;
+  const { ds } = Y.decodeUpdate(update);
+  let best: [number, number] | null = null;
+  for (const [client, items] of ds.clients) {
+    for (const item of items) if (!best || client < best[0] || (client === best[0] && item.clock < best[1])) best = [client, item.clock];
+  }
+  return best ? `d${best[0]}:${best[1]}` : null;
+};
+
+/** A running meeting load against one server. */
+export class Load {
+  readonly rooms: RoomLoad[] = [];
+  samples: number[] = [];
+  readonly #pending = new Map<string, Pending>();
+  readonly #keyCache = new Map<string, string | null>();
+  readonly #server: Server;
+  readonly #attendees: number;
+  readonly #typists: number;
+  readonly #pace = editsPerActiveSecond();
+  readonly #patches: Patch[] = loadTrace('clownschool_flat').patches;
+  #ticker: NodeJS.Timeout | null = null;
+  #timers = new Set<NodeJS.Timeout>();
+  edits = 0;
+  deliveries = 0;
+
+  constructor(server: Server, { attendees, typists }: { attendees: number; typists: number }) {
+    this.#server = server;
+    this.#attendees = attendees;
+    this.#typists = typists;
+  }
+
+  /** Connections open. */
+  get connections(): number {
+    return this.rooms.length * this.#attendees;
+  }
+
+  /** Typists in all rooms. */
+  get typing(): number {
+    return this.rooms.length * this.#typists;
+  }
+
+  /** Creates `count` meetings and connects their attendees (10 rooms at a time); resolves when all are synced. */
+  async addRooms(count: number): Promise<void> {
+    for (let done = 0; done < count; ) {
+      const batch = Math.min(10, count - done);
+      await Promise.all(Array.from({ length: batch }, () => this.#addRoom()));
+      done += batch;
+    }
+  }
+
+  async #addRoom(): Promise<void> {
+    const meeting = await this.#server.createMeeting();
+    const url = this.#server.wsUrl(meeting);
+    const room: RoomLoad = { typists: [], viewers: [], second: Math.floor(Math.random() * this.#pace.length) };
+    const onUpdate = (receiver: () => YClient) => (update: Uint8Array, receivedAt: number, step2: boolean) => {
+      if (!step2) this.#delivered(update, receivedAt, receiver());
+    };
+    const opened: Array<Promise<void>> = [];
+    for (let i = 0; i < this.#attendees; i++) {
+      if (i < this.#typists) {
+        const doc = new Y.Doc();
+        const typist: Typist = { client: null as unknown as YClient, doc, cursor: null, next: Math.floor(Math.random() * this.#patches.length) };
+        // Registered before the client's own listener: the send time is taken before the frame goes out.
+        doc.on('update', (update: Uint8Array, origin: unknown) => {
+          if (origin !== typist.client) this.#sent(update, typist.client);
+        });
+        opened.push(YClient.open(url, { doc, onUpdate: onUpdate(() => typist.client) }).then((client) => void (typist.client = client)));
+        room.typists.push(typist);
+      } else {
+        const viewer = { client: null as unknown as YClient, clientId: (Math.random() * 0x7fffffff) >>> 0 };
+        opened.push(YClient.open(url, { onUpdate: onUpdate(() => viewer.client) }).then((client) => void (viewer.client = client)));
+        room.viewers.push(viewer);
+      }
+    }
+    await Promise.all(opened);
+    await until(() => [...room.typists, ...room.viewers].every((a) => a.client.synced), 'attendees to sync', 60_000, 5);
+    for (const [i, viewer] of room.viewers.entries()) viewer.client.sendAwareness(viewer.clientId, viewerState(i));
+    this.rooms.push(room);
+  }
+
+  /** Starts typing in every room (rooms added later join the schedule). */
+  start(): void {
+    if (this.#ticker) return;
+    const tick = (): void => {
+      for (const room of this.rooms) {
+        const edits = this.#pace[room.second++ % this.#pace.length]!;
+        for (let i = 0; i < edits; i++) this.#later(Math.random() * 1000, () => this.#edit(room.typists[Math.floor(Math.random() * room.typists.length)]!));
+        for (const [i, viewer] of room.viewers.entries()) {
+          if (Math.random() < 1 / 3) this.#later(Math.random() * 1000, () => viewer.client.sendAwareness(viewer.clientId, viewerState(i)));
+        }
+      }
+    };
+    tick();
+    this.#ticker = setInterval(tick, 1000);
+  }
+
+  /** Stops typing (scheduled edits are cancelled). */
+  stop(): void {
+    if (this.#ticker) clearInterval(this.#ticker);
+    this.#ticker = null;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  /** Latency samples since the last call (and resets them). */
+  takeSamples(): number[] {
+    const samples = this.samples;
+    this.samples = [];
+    return samples;
+  }
+
+  /** Deliveries still missing for edits sent before `before` (performance.now()). */
+  missing(before = Infinity): number {
+    let missing = 0;
+    for (const pending of this.#pending.values()) if (pending.sentAt < before) missing += pending.remaining;
+    return missing;
+  }
+
+  /** Forgets edits still pending (after counting them as missing). */
+  clearPending(): void {
+    this.#pending.clear();
+  }
+
+  /** Closes every connection. */
+  close(): void {
+    this.stop();
+    for (const room of this.rooms) {
+      for (const typist of room.typists) {
+        typist.client.close();
+        typist.doc.destroy();
+      }
+      for (const viewer of room.viewers) viewer.client.close();
+    }
+    this.rooms.length = 0;
+  }
+
+  #later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #edit(typist: Typist): void {
+    const text = typist.doc.getText('notes');
+    let index = typist.cursor ? (Y.createAbsolutePositionFromRelativePosition(typist.cursor, typist.doc)?.index ?? text.length) : text.length;
+    const [, del, ins] = this.#patches[typist.next++ % this.#patches.length]!;
+    if (!ins && del > 0 && index === 0) return;
+    typist.doc.transact(() => {
+      if (!ins && del > 0) {
+        const n = Math.min(del, index);
+        text.delete(index - n, n);
+        index -= n;
+      }
+      if (ins) {
+        text.insert(index, ins);
+        index += ins.length;
+      }
+    });
+    typist.cursor = Y.createRelativePositionFromTypeIndex(text, index);
+    const position = Y.relativePositionToJSON(typist.cursor);
+    typist.client.sendAwareness(typist.doc.clientID, {
+      user: { name: `typist ${typist.doc.clientID % 1000}`, color: COLORS[typist.doc.clientID % COLORS.length] },
+      cursor: { anchor: position, head: position },
+    });
+  }
+
+  #sent(update: Uint8Array, sender: YClient): void {
+    const key = updateKey(update);
+    if (!key) return;
+    this.edits++;
+    this.#pending.set(key, { sentAt: performance.now(), sender, remaining: this.#attendees - 1 });
+  }
+
+  #delivered(update: Uint8Array, receivedAt: number, receiver: YClient): void {
+    const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString('latin1');
+    let key = this.#keyCache.get(bytes);
+    if (key === undefined) {
+      key = updateKey(update);
+      if (this.#keyCache.size > 5000) this.#keyCache.clear();
+      this.#keyCache.set(bytes, key);
+    }
+    if (key === null) return;
+    const pending = this.#pending.get(key);
+    if (!pending || pending.sender === receiver) return;
+    this.samples.push(receivedAt - pending.sentAt);
+    this.deliveries++;
+    if (--pending.remaining <= 0) this.#pending.delete(key);
+  }
+}
+
+const viewerState = (i: number) => ({
+  user: { name: `viewer ${i}`, color: COLORS[i % COLORS.length] },
+  cursor: { anchor: { tname: 'notes', item: null, assoc: 0 }, head: { tname: 'notes', item: null, assoc: Math.random() < 0.5 ? 0 : -1 } },
+});
