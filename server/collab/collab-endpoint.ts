@@ -92,7 +92,10 @@ export class CollabEndpoint {
 
   #accept(ws: import('ws').WebSocket, _request: IncomingMessage, grant: Grant): void {
     const { config, registry, observer } = this.#deps;
-    const log = this.#deps.log.child({ meetingId: grant.id, connection: this.#nextId++, role: grant.role });
+    const bindings = { meetingId: grant.id, connection: this.#nextId++, role: grant.role };
+    let child: FastifyBaseLogger | undefined;
+    const log = (): FastifyBaseLogger => (child ??= this.#deps.log.child(bindings));
+    const debug = ['debug', 'trace'].includes(this.#deps.log.level);
     const connection = new Connection(ws, grant.id, registry, {
       role: grant.role,
       acks: grant.acks,
@@ -104,13 +107,13 @@ export class CollabEndpoint {
     bump(this.#perAddress, grant.address, 1);
     bump(this.#perMeeting, grant.id, 1);
     observer?.connected?.(grant.role, 1);
-    log.debug('connected');
+    if (debug) log().debug('connected');
     ws.once('close', (code) => {
       this.#connections.delete(connection);
       bump(this.#perAddress, grant.address, -1);
       bump(this.#perMeeting, grant.id, -1);
       observer?.connected?.(grant.role, -1);
-      log.debug({ code }, 'disconnected');
+      if (debug) log().debug({ code }, 'disconnected');
     });
   }
 

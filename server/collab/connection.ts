@@ -42,7 +42,8 @@ export interface ConnectionOptions {
   role: Role;
   acks: boolean;
   limits: ConnectionLimits;
-  log: FastifyBaseLogger;
+  /** The connection's logger, created on first use (most connections never log). */
+  log: () => FastifyBaseLogger;
   observer?: ConnectionObserver;
 }
 
@@ -73,7 +74,7 @@ export class Connection implements Peer {
   readonly #ws: WebSocket;
   readonly #registry: RoomRegistry;
   readonly #options: ConnectionOptions;
-  readonly #log: FastifyBaseLogger;
+  readonly #log: () => FastifyBaseLogger;
   #room: Room | null = null;
   #queue: Uint8Array[] | null = [];
   #queuedBytes = 0;
@@ -104,7 +105,7 @@ export class Connection implements Peer {
     ws.on('message', this.#onMessage);
     ws.on('close', this.#onClose);
     ws.on('pong', () => (this.alive = true));
-    ws.on('error', (error) => this.#log.debug({ err: error }, 'socket error'));
+    ws.on('error', (error) => this.#log().debug({ err: error }, 'socket error'));
     registry.acquire(meetingId).then(this.#onRoom, this.#onLoadError);
   }
 
@@ -155,7 +156,7 @@ export class Connection implements Peer {
 
   readonly #onLoadError = (error: unknown): void => {
     if (error instanceof MeetingGoneError) return this.close(CLOSE.deleted, 'meeting not found');
-    this.#log.error({ err: error }, 'loading the meeting failed');
+    this.#log().error({ err: error }, 'loading the meeting failed');
     this.close(CLOSE.storageUnavailable, 'could not load the meeting');
   };
 
@@ -332,7 +333,7 @@ export class Connection implements Peer {
 
   #refuse(refusal: Refusal): void {
     this.#options.observer?.rejected?.(refusal.reason.split(':')[0]!);
-    this.#log.info({ code: refusal.code, reason: refusal.reason }, 'closing a connection after a refused frame');
+    this.#log().info({ code: refusal.code, reason: refusal.reason }, 'closing a connection after a refused frame');
     this.close(refusal.code, refusal.reason.slice(0, 120));
   }
 

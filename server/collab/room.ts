@@ -52,6 +52,7 @@ export class Room {
   #fullState: Uint8Array | null = null;
   #compacting = false;
   #durable: Promise<void> = Promise.resolve();
+  #pending: PendingEntry | null = null;
   #pendingAwareness = new Set<number>();
   #title: string | null;
   readonly #store: MeetingStore;
@@ -165,26 +166,43 @@ export class Room {
     }
   }
 
+  // Updates applied during one socket callback (a burst of keystrokes, a pasted paragraph) become
+  // one log entry and one broadcast frame: fewer keys on disk, one encode and send per peer.
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.#state !== 'open') return;
     this.#fullState = null;
-    const seq = this.#nextSeq++;
-    this.#logBytes += update.byteLength;
-    const written = this.#store.appendUpdate(this.id, seq, update);
-    this.#durable = written.then(
-      () => undefined,
-      () => undefined,
-    );
-    const sender = origin === LOCAL_ORIGIN ? null : (origin as Peer);
-    written.then(
-      () => this.#broadcast(update, sender),
-      (error: unknown) => this.#fail(error),
-    );
+    if (!this.#pending) {
+      this.#pending = new PendingEntry();
+      // Anything that waits for durability from now on waits for this entry too.
+      this.#durable = this.#pending.settled;
+      queueMicrotask(this.#writePending);
+    }
+    this.#pending.add(update, origin === LOCAL_ORIGIN ? null : (origin as Peer));
     this.#checkTitle();
+  };
+
+  readonly #writePending = (): void => {
+    const entry = this.#pending;
+    this.#pending = null;
+    if (!entry) return;
+    if (this.#state !== 'open') return entry.settle();
+    const update = entry.merged();
+    this.#logBytes += update.byteLength;
+    this.#store.appendUpdate(this.id, this.#nextSeq++, update).then(
+      () => {
+        this.#broadcast(update, entry.soleSender());
+        entry.settle();
+      },
+      (error: unknown) => {
+        this.#fail(error);
+        entry.settle();
+      },
+    );
     if (this.#nextSeq - this.#firstSeq >= this.#limits.compactEvery) setImmediate(() => void this.compact());
   };
 
-  #broadcast(update: Uint8Array, sender: Peer | null): void {
+  // The sender already has the update; an entry from several senders goes to everyone (harmless).
+  #broadcast(update: Uint8Array, sender: Peer | null | undefined): void {
     if (this.#state !== 'open') return;
     const frame = updateFrame(update);
     for (const peer of this.peers) if (peer !== sender) peer.send(frame);
@@ -222,3 +240,31 @@ export class Room {
     for (const peer of this.peers) peer.send(frame);
   };
 }
+
+/** Updates waiting to become one log entry; `settled` resolves once it is written or failed. */
+class PendingEntry {
+  readonly #updates: Uint8Array[] = [];
+  readonly #senders = new Set<Peer | null>();
+  #resolve!: () => void;
+  readonly settled = new Promise<void>((resolve) => (this.#resolve = resolve));
+
+  add(update: Uint8Array, sender: Peer | null): void {
+    this.#updates.push(update);
+    this.#senders.add(sender);
+  }
+
+  /** All updates as one (Yjs merges updates without a document). */
+  merged(): Uint8Array {
+    return this.#updates.length === 1 ? this.#updates[0]! : Y.mergeUpdates(this.#updates);
+  }
+
+  /** The one peer every update came from; undefined when there were several. */
+  soleSender(): Peer | null | undefined {
+    return this.#senders.size === 1 ? this.#senders.values().next().value : undefined;
+  }
+
+  settle(): void {
+    this.#resolve();
+  }
+}
+

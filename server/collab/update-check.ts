@@ -38,20 +38,26 @@ const ALLOWED_CONTENT: ReadonlySet<unknown> = new Set([
   Y.ContentJSON,
 ]);
 
+// Yjs takes the decoder class as a parameter; this subclass records, per update, the decoder that
+// read it, so the caller can see where decoding stopped. Declared once: V8 keeps it optimised.
+const decoderOf = new WeakMap<Uint8Array, { pos: number }>();
+class PositionRecordingDecoder extends Y.UpdateDecoderV1 {
+  constructor(inner: ConstructorParameters<typeof Y.UpdateDecoderV1>[0]) {
+    super(inner);
+    decoderOf.set(inner.arr, this.restDecoder);
+  }
+}
+
 /** Decodes a v1 update completely, refusing trailing bytes. Throws on anything undecodable. */
 const decodeCompletely = (update: Uint8Array): { structs: DecodedUpdate['structs']; ds: DeleteSet } => {
-  let decoder: Y.UpdateDecoderV1 | null = null;
-  // Yjs takes the decoder class as a parameter; this subclass lets us see where decoding stopped.
-  const Capturing = class extends Y.UpdateDecoderV1 {
-    constructor(inner: ConstructorParameters<typeof Y.UpdateDecoderV1>[0]) {
-      super(inner);
-      decoder = this;
-    }
-  };
-  const { structs, ds } = Y.decodeUpdateV2(update, Capturing);
-  const rest = (decoder as Y.UpdateDecoderV1 | null)?.restDecoder;
-  if (!rest || rest.pos !== update.byteLength) throw new Error(`${update.byteLength - (rest?.pos ?? 0)} trailing bytes`);
-  return { structs: structs as DecodedUpdate['structs'], ds };
+  try {
+    const { structs, ds } = Y.decodeUpdateV2(update, PositionRecordingDecoder);
+    const consumed = decoderOf.get(update)?.pos ?? 0;
+    if (consumed !== update.byteLength) throw new Error(`${update.byteLength - consumed} trailing bytes`);
+    return { structs: structs as DecodedUpdate['structs'], ds };
+  } finally {
+    decoderOf.delete(update);
+  }
 };
 
 const fail = (problem: UpdateProblem, detail: string): UpdateCheck => ({ ok: false, problem, detail });

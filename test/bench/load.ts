@@ -45,12 +45,25 @@ export const updateKey = (update: Uint8Array): string | null => {
   return best ? `d${best[0]}:${best[1]}` : null;
 };
 
+/**
+ * Every edit key an update may carry: a server may deliver several edits as one merged update, so a
+ * received update is matched against each insertion clock and each deleted clock it covers.
+ */
+export const updateKeys = (update: Uint8Array): string[] => {
+  const keys: string[] = [];
+  const meta = Y.parseUpdateMeta(update);
+  for (const [client, from] of meta.from) for (let clock = from; clock < (meta.to.get(client) ?? 0); clock++) keys.push(`${client}:${clock}`);
+  const { ds } = Y.decodeUpdate(update);
+  for (const [client, items] of ds.clients) for (const item of items) for (let clock = item.clock; clock < item.clock + item.len; clock++) keys.push(`d${client}:${clock}`);
+  return keys;
+};
+
 /** A running meeting load against one server. */
 export class Load {
   readonly rooms: RoomLoad[] = [];
   samples: number[] = [];
   readonly #pending = new Map<string, Pending>();
-  readonly #keyCache = new Map<string, string | null>();
+  readonly #keyCache = new Map<string, string[]>();
   readonly #server: Server;
   readonly #attendees: number;
   readonly #typists: number;
@@ -213,19 +226,21 @@ export class Load {
 
   #delivered(update: Uint8Array, receivedAt: number, receiver: YClient): void {
     const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString('latin1');
-    let key = this.#keyCache.get(bytes);
-    if (key === undefined) {
-      key = updateKey(update);
+    let keys = this.#keyCache.get(bytes);
+    if (keys === undefined) {
+      keys = updateKeys(update);
       if (this.#keyCache.size > 5000) this.#keyCache.clear();
-      this.#keyCache.set(bytes, key);
+      this.#keyCache.set(bytes, keys);
     }
-    if (key === null) return;
-    const pending = this.#pending.get(key);
-    if (!pending || pending.sender === receiver) return;
-    this.samples.push(receivedAt - pending.sentAt);
-    this.deliveries++;
-    if (--pending.remaining <= 0) this.#pending.delete(key);
+    for (const key of keys) {
+      const pending = this.#pending.get(key);
+      if (!pending || pending.sender === receiver) continue;
+      this.samples.push(receivedAt - pending.sentAt);
+      this.deliveries++;
+      if (--pending.remaining <= 0) this.#pending.delete(key);
+    }
   }
+
 }
 
 const viewerState = (i: number) => ({
