@@ -160,10 +160,22 @@ export class Load {
     return samples;
   }
 
-  /** Deliveries still missing for edits sent before `before` (performance.now()). */
+  /**
+   * Deliveries still missing for insertions sent before `before` (performance.now()). Deletions are
+   * left out: a deletion of text another typist deleted first changes nothing, and a server that
+   * broadcasts the document's change (meetpad) rather than the raw frame (the reference) then has
+   * nothing to deliver. Insertions always carry new content, so every one must arrive.
+   */
   missing(before = Infinity): number {
     let missing = 0;
-    for (const pending of this.#pending.values()) if (pending.sentAt < before) missing += pending.remaining;
+    for (const [key, pending] of this.#pending) if (!key.startsWith('d') && pending.sentAt < before) missing += pending.remaining;
+    return missing;
+  }
+
+  /** Deletion deliveries never seen (information only, see `missing`). */
+  missingDeletions(before = Infinity): number {
+    let missing = 0;
+    for (const [key, pending] of this.#pending) if (key.startsWith('d') && pending.sentAt < before) missing += pending.remaining;
     return missing;
   }
 

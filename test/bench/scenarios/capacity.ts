@@ -17,6 +17,7 @@ interface Window {
   ok: boolean;
   p99: number;
   missing: number;
+  missingDeletions: number;
   samples: number;
   serverCpuPct: number;
   loadgenCpuPct: number;
@@ -35,13 +36,14 @@ const measure = async (load: Load, pid: number, ms: number): Promise<Window> => 
   await sleep(300);
   const samples = load.takeSamples();
   const missing = load.missing(windowEnd - 1000);
+  const missingDeletions = load.missingDeletions(windowEnd - 1000);
   load.clearPending();
   const p99 = percentile(samples, 99);
-  return { ok: p99 <= P99_LIMIT_MS && missing === 0 && samples.length > 0, p99, missing, samples: samples.length, ...cpu, loadgenDelayMaxMs: delay.max / 1e6 };
+  return { ok: p99 <= P99_LIMIT_MS && missing === 0 && samples.length > 0, p99, missing, missingDeletions, samples: samples.length, ...cpu, loadgenDelayMaxMs: delay.max / 1e6 };
 };
 
 const describe = (w: Window): string =>
-  `p99 ${w.p99.toFixed(1)} ms over ${w.samples} deliveries, missing ${w.missing}, server CPU ${w.serverCpuPct.toFixed(0)}%, load generator CPU ${w.loadgenCpuPct.toFixed(0)}% (event-loop delay max ${w.loadgenDelayMaxMs.toFixed(0)} ms)`;
+  `p99 ${w.p99.toFixed(1)} ms over ${w.samples} deliveries, missing ${w.missing} (deletions not delivered: ${w.missingDeletions}), server CPU ${w.serverCpuPct.toFixed(0)}%, load generator CPU ${w.loadgenCpuPct.toFixed(0)}% (event-loop delay max ${w.loadgenDelayMaxMs.toFixed(0)} ms)`;
 
 const P99_LIMIT_MS = 100;
 const MAX_ROOMS = 1000;
