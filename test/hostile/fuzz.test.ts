@@ -37,6 +37,8 @@ import {
   syncMsg,
   type Observer,
   type RawPeer,
+  concat,
+  varUint,
 } from './hostile-helpers.js';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -66,21 +68,6 @@ const kindOf = (frame: Uint8Array): { kind: FrameKind; payload?: Uint8Array } =>
   }
 };
 
-const varUint = (n: number): Uint8Array => {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, n);
-  return encoding.toUint8Array(encoder);
-};
-
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-};
 
 /** The mutation operators, each a pure function of the PRNG and the corpus. */
 const mutators = (random: ReturnType<typeof randomTools>, next: () => number) => {

@@ -123,6 +123,20 @@ export const encodeFrame = (write: (encoder: encoding.Encoder) => void): Uint8Ar
   return encoding.toUint8Array(encoder);
 };
 
+/** A lone varuint, for building frames by hand. */
+export const varUint = (n: number): Uint8Array => encodeFrame((e) => encoding.writeVarUint(e, n));
+
+/** Byte arrays joined into one. */
+export const concat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+};
+
 /** `[sync, subtype, payload]`. */
 export const syncMsg = (subtype: number, payload: Uint8Array): Uint8Array =>
   encodeFrame((e) => {

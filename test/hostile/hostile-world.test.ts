@@ -33,6 +33,8 @@ import {
   type MeetingState,
   type Observer,
   type RawPeer,
+  concat,
+  varUint,
 } from './hostile-helpers.js';
 
 const MAX_FRAME = 64 * 1024;
@@ -111,16 +113,6 @@ const updatesFrom = async (scene: Scene, edit: (doc: Y.Doc) => void): Promise<Ui
   return updates;
 };
 
-const varUint = (n: number): Uint8Array => encodeFrame((e) => encoding.writeVarUint(e, n));
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-};
 const updateMsg = (update: Uint8Array): Uint8Array => syncMsg(SYNC.update, update);
 const step2Msg = (update: Uint8Array): Uint8Array => syncMsg(SYNC.step2, update);
 const TB = 2 ** 40;
