@@ -125,7 +125,11 @@ export class Connection implements Peer {
     if (this.#closed) return;
     this.#closed = true;
     this.#options.observer?.closed?.(code);
-    this.#ws.close(code, reason);
+    try {
+      this.#ws.close(code, closeReason(reason));
+    } catch {
+      this.#ws.terminate();
+    }
     setTimeout(() => this.#ws.terminate(), TERMINATE_AFTER_CLOSE_MS).unref();
     this.#release();
   }
@@ -334,7 +338,7 @@ export class Connection implements Peer {
   #refuse(refusal: Refusal): void {
     this.#options.observer?.rejected?.(refusal.reason.split(':')[0]!);
     this.#log().info({ code: refusal.code, reason: refusal.reason }, 'closing a connection after a refused frame');
-    this.close(refusal.code, refusal.reason.slice(0, 120));
+    this.close(refusal.code, refusal.reason);
   }
 
   readonly #onClose = (): void => {
@@ -356,6 +360,10 @@ export class Connection implements Peer {
     this.#registry.leave(room, this);
   }
 }
+
+// A close reason is limited to 123 bytes, and refusal texts can quote what a client sent: keep
+// printable ASCII only (one byte each) and cut it, so closing can never throw.
+const closeReason = (reason: string): string => reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 120);
 
 const expectEnd = (decoder: decoding.Decoder): void => {
   if (decoding.hasContent(decoder)) throw new Refusal(CLOSE.policy, 'trailing bytes after message');

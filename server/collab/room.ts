@@ -101,7 +101,15 @@ export class Room {
 
   /** Applies a checked update from a peer (or from the server when origin is null). */
   apply(update: Uint8Array, origin: Peer | null): void {
-    Y.applyUpdate(this.doc, update, origin ?? LOCAL_ORIGIN);
+    try {
+      Y.applyUpdate(this.doc, update, origin ?? LOCAL_ORIGIN);
+    } catch (error) {
+      // The checks should make this impossible; if Yjs throws anyway, part of the update may be in
+      // memory. Fail the room before its pending entry is written: nothing of it is stored or sent,
+      // and the next connection reloads the meeting from disk.
+      this.#fail(error, CLOSE.internal, 'applying a checked update failed; the meeting is reloaded from disk');
+      throw error;
+    }
   }
 
   /** The update a peer with this state vector lacks; the full state is cached for newcomers. */
@@ -217,11 +225,11 @@ export class Room {
     }
   }
 
-  #fail(error: unknown): void {
+  #fail(error: unknown, code: number = CLOSE.storageUnavailable, message = 'storage write failed; the meeting stops accepting edits'): void {
     if (this.#state === 'failed') return;
     this.#state = 'failed';
-    this.#log.error({ err: error, meetingId: this.id }, 'storage write failed; the meeting stops accepting edits');
-    this.closePeers(CLOSE.storageUnavailable, 'storage unavailable');
+    this.#log.error({ err: error, meetingId: this.id }, message);
+    this.closePeers(code, code === CLOSE.storageUnavailable ? 'storage unavailable' : 'internal error');
     this.#events.onFailure(this, error);
   }
 

@@ -72,6 +72,10 @@ const schemaProblem = (struct: Y.Item): string | null => {
 
 const refersToKnown = (id: Y.ID | null, stateOf: (client: number) => number): boolean => id === null || id.clock < stateOf(id.client);
 
+// An item can only have been inserted next to content that existed before it: a reference to its own
+// client at the same or a later clock is malformed (Yjs would throw half-way through applying it).
+const refersBackInTime = (id: Y.ID | null, self: Y.ID): boolean => id === null || id.client !== self.client || id.clock < self.clock;
+
 /**
  * Checks an update against the document it would be applied to: complete decode, schema, clock
  * sanity and dependencies (every struct continues what the document has, every reference and
@@ -100,6 +104,9 @@ export const checkUpdate = (update: Uint8Array, doc: Y.Doc): UpdateCheck => {
   }
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue;
+    if (!refersBackInTime(struct.origin, struct.id) || !refersBackInTime(struct.rightOrigin, struct.id)) {
+      return fail('malformed', 'an insertion refers to its own or later content');
+    }
     if (!refersToKnown(struct.origin, stateOf) || !refersToKnown(struct.rightOrigin, stateOf)) {
       return fail('missing-dependencies', 'an insertion refers to unknown content');
     }

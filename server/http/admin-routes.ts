@@ -4,7 +4,7 @@
  * LevelDB lock. Everything is read from disk, so only durable edits are in a backup.
  */
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { backupLines } from '../cli/backup-format.js';
 import type { Config } from '../config.js';
 import { keyFromRequest, tokenMatches } from '../security/keys.js';
@@ -19,13 +19,13 @@ export interface AdminRoutesOptions {
 
 /** Registers /api/admin routes. */
 export const adminRoutes = async (app: FastifyInstance, { config, store }: AdminRoutesOptions): Promise<void> => {
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/admin/')) return;
+  // Checked on each route, never by URL prefix: the router decodes paths (`/api/%61dmin/...`).
+  const requireAdmin = async (request: FastifyRequest): Promise<void> => {
     if (!config.adminToken) throw new Errors.AdminDisabled();
     if (!tokenMatches(keyFromRequest(request.headers.authorization, ''), config.adminToken)) throw new Errors.TokenRequired();
-  });
+  };
 
-  app.get('/api/admin/backup', async (request, reply) => {
+  app.get('/api/admin/backup', { onRequest: requireAdmin }, async (request, reply) => {
     request.log.info('backup started');
     return reply
       .type('application/x-ndjson; charset=utf-8')

@@ -7,6 +7,7 @@ import type { CreatedMeeting } from '../../shared/api-types.js';
 import { META_KEYS, UNTITLED, agendaOf, metaOf, notesOf } from '../../shared/doc-schema.js';
 import { clampTitle, joinMarkdown, splitMarkdown, titleFromMarkdown } from '../../shared/markdown.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
+import { Errors } from '../http/errors.js';
 import { hashKey, newKey, newMeetingId } from '../security/keys.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import type { MeetingStore } from '../storage/store.js';
@@ -68,7 +69,12 @@ export class MeetingService {
     const loaded = this.#registry.peek(id);
     const room = loaded ? await loaded.catch(() => null) : null;
     if (room) {
-      await room.durable();
+      // Durable before visible: wait until no write is pending, then read in that same tick.
+      for (let pending = room.durable(); ; pending = room.durable()) {
+        await pending;
+        if (pending === room.durable()) break;
+      }
+      if (!room.accepting) throw new Errors.Unavailable('the meeting cannot be saved right now');
       return joinMarkdown({ agenda: agendaOf(room.doc).toString(), notes: notesOf(room.doc).toString() });
     }
     const doc = await this.loadDoc(id);

@@ -48,5 +48,15 @@ export const keyFromRequest = (authorization: string | undefined, url: string): 
   return new URLSearchParams(url.slice(query + 1)).get('key') ?? undefined;
 };
 
-/** A URL with any `key=` query value replaced, safe to log. */
-export const redactUrl = (url: string): string => url.replace(/([?&](?:key|token)=)[^&#]*/gi, '$1[redacted]');
+/**
+ * A URL safe to log: every query parameter whose decoded name is `key` or `token` is redacted
+ * (decoded, because `?%6Bey=` is read as `key` too).
+ */
+export const redactUrl = (url: string): string => {
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const pairs = [...new URLSearchParams(url.slice(query + 1))].map(([name, value]) =>
+    `${encodeURIComponent(name)}=${/^(?:key|token)$/i.test(name) ? '[redacted]' : encodeURIComponent(value)}`,
+  );
+  return `${url.slice(0, query)}?${pairs.join('&')}`;
+};
