@@ -75,6 +75,7 @@ describe('security headers of the web client', () => {
     const server = await serve({ clientDir });
     for (const path of ['/', '/m/abcdefgh123', '/api/meetings/abcdefgh123']) {
       const response = await fetch(`${server.url}${path}`);
+      await response.arrayBuffer();
       const csp = response.headers.get('content-security-policy') ?? '';
       const directive = (name: string) => csp.split(';').find((d) => d.trim().startsWith(`${name} `))?.trim() ?? '';
       expect(directive('script-src'), path).toBe("script-src 'self'");
