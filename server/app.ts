@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { CLOSE } from '../shared/protocol.js';
+import { systemClock, type Clock } from './clock.js';
 import { CollabEndpoint } from './collab/collab-endpoint.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import type { Config } from './config.js';
+import { Errors, isStorageUnavailable } from './errors.js';
 import { clientRoutes } from './http/client-routes.js';
-import { Errors } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { meetingsRoutes } from './http/meetings-routes.js';
 import { adminRoutes } from './http/admin-routes.js';
@@ -22,12 +23,15 @@ import { AppMetrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
 import { redactUrl } from './security/keys.js';
 import { originAllowed } from './security/origin.js';
-import { MeetingStore } from './storage/store.js';
+import { LevelStore } from './storage/level-store.js';
+import { StorageError, type MeetingStore } from './storage/meeting-store.js';
 
 /** Optional parts to inject (tests, tools). */
 export interface AppDeps {
-  /** An already opened store; by default the app opens `config.dataDir`. */
+  /** An already opened store (closed by its owner); by default the app opens LevelDB in `config.dataDir`. */
   store?: MeetingStore;
+  /** The clock (tests control time with it); by default the system clock. */
+  clock?: Clock;
   /** Directory of the built web client; by default `dist/client` of this package. */
   clientDir?: string;
   /** Where the JSON log lines go; by default stdout. */
@@ -104,15 +108,16 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   const metrics = new AppMetrics({ dataDir: config.dataDir });
   const store =
     deps.store ??
-    (await MeetingStore.open(config.dataDir, {
+    (await LevelStore.open(config.dataDir, {
       sync: config.syncWrites,
       observer: {
         onBatch: (size, seconds, error) => metrics.store.onBatch?.(size, seconds, error),
       },
     }));
   // A failed write makes store.writable false, which readiness reports.
-  const registry = new RoomRegistry(store, config, app.log, metrics.rooms);
-  const meetings = new MeetingService(store, registry);
+  const clock = deps.clock ?? systemClock;
+  const registry = new RoomRegistry(store, config, { log: app.log, clock, observer: metrics.rooms });
+  const meetings = new MeetingService(store, registry, clock);
   const collab = new CollabEndpoint({ config, store, registry, log: app.log, isDraining: () => draining, observer: metrics.collab });
   const state: MeetpadState = {
     store,
@@ -138,6 +143,12 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   app.server.on('upgrade', collab.handleUpgrade);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Storage trouble is the operator's to fix, not a bug: its own code, logged as a warning.
+    if (error instanceof StorageError || isStorageUnavailable(error)) {
+      request.log.warn({ err: error }, 'storage unavailable');
+      const message = isStorageUnavailable(error) ? error.message : 'The server cannot read or save meetings right now';
+      return reply.code(503).send({ error: 'storage_unavailable', message });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');

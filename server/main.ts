@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
-import { StoreOpenError } from './storage/store.js';
+import { StoreOpenError } from './storage/meeting-store.js';
 
 const fail = (message: string): never => {
   process.stderr.write(`meetpad: ${message}\n`);

@@ -2,7 +2,8 @@
  * Markdown import and export of a meeting (GUIDE 1.4). Pure string functions: export is the agenda
  * followed by the notes, nothing added; import splits at the first heading whose text is "Notes".
  */
-import { MAX_TITLE_LENGTH, UNTITLED } from './doc-schema.js';
+import type * as Y from 'yjs';
+import { MAX_TITLE_LENGTH, UNTITLED, agendaOf, notesOf } from './doc-schema.js';
 
 /** The two sections of an imported page. */
 export interface SplitMarkdown {
@@ -40,6 +41,9 @@ export const splitMarkdown = (markdown: string): SplitMarkdown => {
 
 /** Joins the sections back into one page: the exact inverse of `splitMarkdown`. */
 export const joinMarkdown = ({ agenda, notes }: SplitMarkdown): string => agenda + notes;
+
+/** The Markdown export of a meeting document (GUIDE 1.4): its agenda, then its notes. */
+export const markdownOfDoc = (doc: Y.Doc): string => joinMarkdown({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
 
 /** Cuts a title to the stored maximum without splitting a surrogate pair. */
 export const clampTitle = (title: string): string => {

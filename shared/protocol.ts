@@ -43,9 +43,34 @@ export const decodeSaved = (frame: Uint8Array): number => {
   return decoding.readVarUint(decoder);
 };
 
+/** What a frame is, by its first bytes (named as the server's metrics name them). */
+export type FrameKind = 'sync_step1' | 'sync_step2' | 'update' | 'sync_other' | 'awareness' | 'query_awareness' | 'saved' | 'other';
+
+/**
+ * The kind of a frame, peeked from its first bytes without decoding it: every message and sync type
+ * below 128 is one varuint byte. For counting and routing only; a frame is still decoded in full
+ * before anything acts on it.
+ */
+export const frameKind = (frame: Uint8Array): FrameKind => {
+  switch (frame[0]) {
+    case MESSAGE.sync:
+      return frame[1] === SYNC.step1 ? 'sync_step1' : frame[1] === SYNC.step2 ? 'sync_step2' : frame[1] === SYNC.update ? 'update' : 'sync_other';
+    case MESSAGE.awareness:
+      return 'awareness';
+    case MESSAGE.queryAwareness:
+      return 'query_awareness';
+    case MESSAGE.saved:
+      return 'saved';
+    default:
+      return 'other';
+  }
+};
+
 /** True when a frame the client sends changes the document (sync step 2 or update). */
-export const isDocumentWrite = (frame: Uint8Array): boolean =>
-  frame.length >= 2 && frame[0] === MESSAGE.sync && (frame[1] === SYNC.step2 || frame[1] === SYNC.update);
+export const isDocumentWrite = (frame: Uint8Array): boolean => {
+  const kind = frameKind(frame);
+  return kind === 'sync_step2' || kind === 'update';
+};
 
 /** WebSocket close codes used by the server (GUIDE 1.2). */
 export const CLOSE = {

@@ -5,32 +5,19 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { readAwarenessEntries, writeAwarenessEntries } from '../../shared/awareness-wire.js';
 import { MESSAGE } from '../../shared/protocol.js';
 
 /** The frame unchanged, a copy with only `ownId`'s entry, or null when nothing of ours is in it. */
 export const ownAwarenessOnly = (frame: Uint8Array, ownId: number): Uint8Array | null => {
   const outer = decoding.createDecoder(frame);
   if (decoding.readVarUint(outer) !== MESSAGE.awareness) return frame;
-  const inner = decoding.createDecoder(decoding.readVarUint8Array(outer));
-  const count = decoding.readVarUint(inner);
-  const kept: { id: number; clock: number; state: string }[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = decoding.readVarUint(inner);
-    const clock = decoding.readVarUint(inner);
-    const state = decoding.readVarString(inner);
-    if (id === ownId) kept.push({ id, clock, state });
-  }
-  if (kept.length === count) return frame;
+  const entries = readAwarenessEntries(decoding.readVarUint8Array(outer));
+  const kept = entries.filter((entry) => entry.clientId === ownId);
+  if (kept.length === entries.length) return frame;
   if (kept.length === 0) return null;
-  const payload = encoding.createEncoder();
-  encoding.writeVarUint(payload, kept.length);
-  for (const entry of kept) {
-    encoding.writeVarUint(payload, entry.id);
-    encoding.writeVarUint(payload, entry.clock);
-    encoding.writeVarString(payload, entry.state);
-  }
   const out = encoding.createEncoder();
   encoding.writeVarUint(out, MESSAGE.awareness);
-  encoding.writeVarUint8Array(out, encoding.toUint8Array(payload));
+  encoding.writeVarUint8Array(out, writeAwarenessEntries(kept));
   return encoding.toUint8Array(out);
 };

@@ -8,8 +8,9 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { MeetingStore, StoreOpenError } from '../storage/store.js';
-import { BackupError, readBackupEntries, writeBackupDir, type BackupEntry, type BackupLine, type BackupManifest } from './backup-format.js';
+import { LevelStore } from '../storage/level-store.js';
+import { StoreOpenError } from '../storage/meeting-store.js';
+import { BackupError, readBackupEntries, writeBackupDir, type BackupEntry, type BackupLine, type BackupManifest } from '../backup/backup-format.js';
 import { UsageError, cliConfig, parseArgs, runTool } from './cli-support.js';
 
 /** Where the meetings come from. */
@@ -56,9 +57,9 @@ async function* entriesFromServer(serverUrl: string, adminToken: string): AsyncG
 export const backup = async (options: BackupOptions): Promise<{ manifest: BackupManifest; source: 'data-dir' | 'server' }> => {
   if (!options.serverOnly) {
     if (!existsSync(options.dataDir)) throw new BackupError(`Data directory ${options.dataDir} does not exist (set DATA_DIR or --data-dir).`);
-    let store: MeetingStore | undefined;
+    let store: LevelStore | undefined;
     try {
-      store = await MeetingStore.open(options.dataDir);
+      store = await LevelStore.open(options.dataDir);
     } catch (error) {
       // Locked by a running server (or unreadable): the server can still serve the backup.
       if (!(error instanceof StoreOpenError)) throw error;

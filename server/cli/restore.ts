@@ -4,8 +4,8 @@
  * kept; every meeting's Markdown is checked against its state before anything is written.
  */
 import { pathToFileURL } from 'node:url';
-import { MeetingStore } from '../storage/store.js';
-import { BackupError, ensureEmptyDir, readBackupDir, type BackupManifest } from './backup-format.js';
+import { LevelStore } from '../storage/level-store.js';
+import { BackupError, ensureEmptyDir, readBackupDir, type BackupManifest } from '../backup/backup-format.js';
 import { UsageError, cliConfig, parseArgs, runTool } from './cli-support.js';
 
 /** Restores the backup in `dir` into the empty `dataDir`; returns the backup's manifest. */
@@ -20,7 +20,7 @@ export const restore = async ({ dir, dataDir }: { dir: string; dataDir: string }
     if (error instanceof BackupError) throw new BackupError(`${error.message} Restore only into an empty data directory: stop the server and move the old directory aside.`);
     throw error;
   }
-  const store = await MeetingStore.open(dataDir);
+  const store = await LevelStore.open(dataDir);
   try {
     for await (const { record, state } of entries) await store.createMeeting(record, state);
   } finally {

@@ -3,8 +3,7 @@
  * must be one the connection introduced (or a new one, up to a few), and every state must fit the
  * presence schema of shared/awareness-schema.ts.
  */
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
+import { readAwarenessEntries, writeAwarenessEntries } from '../../shared/awareness-wire.js';
 import { AWARENESS_KEYS, COLOR_PATTERN, MAX_AWARENESS_STATE_CHARS, MAX_NAME_LENGTH } from '../../shared/awareness-schema.js';
 import { SECTIONS } from '../../shared/doc-schema.js';
 
@@ -79,33 +78,15 @@ export const awarenessStateProblem = (state: unknown): string | null => {
  * Decodes an awareness update completely. Throws on malformed bytes, more than `maxEntries` entries,
  * invalid JSON, oversized or ill-formed states.
  */
-export const decodeAwarenessUpdate = (payload: Uint8Array, maxEntries: number): AwarenessEntry[] => {
-  const decoder = decoding.createDecoder(payload);
-  const count = decoding.readVarUint(decoder);
-  if (count > maxEntries) throw new Error(`${count} awareness entries in one message (at most ${maxEntries})`);
-  const entries: AwarenessEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    const clientId = decoding.readVarUint(decoder);
-    const clock = decoding.readVarUint(decoder);
-    const json = decoding.readVarString(decoder);
+export const decodeAwarenessUpdate = (payload: Uint8Array, maxEntries: number): AwarenessEntry[] =>
+  readAwarenessEntries(payload, maxEntries).map(({ clientId, clock, json }) => {
     if (json.length > MAX_AWARENESS_STATE_CHARS) throw new Error('awareness state too large');
     const state: unknown = JSON.parse(json);
     const problem = awarenessStateProblem(state);
     if (problem) throw new Error(`awareness state refused: ${problem}`);
-    entries.push({ clientId, clock, state });
-  }
-  if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness update');
-  return entries;
-};
+    return { clientId, clock, state };
+  });
 
 /** Encodes checked entries back into an awareness update (used to drop echoed entries). */
-export const encodeAwarenessEntries = (entries: readonly AwarenessEntry[]): Uint8Array => {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const { clientId, clock, state } of entries) {
-    encoding.writeVarUint(encoder, clientId);
-    encoding.writeVarUint(encoder, clock);
-    encoding.writeVarString(encoder, JSON.stringify(state));
-  }
-  return encoding.toUint8Array(encoder);
-};
+export const encodeAwarenessEntries = (entries: readonly AwarenessEntry[]): Uint8Array =>
+  writeAwarenessEntries(entries.map(({ clientId, clock, state }) => ({ clientId, clock, json: JSON.stringify(state) })));

@@ -1,18 +1,21 @@
 /**
  * `GET /collab/:id?key=KEY`: the y-websocket endpoint. Everything that can be refused is refused
- * before the upgrade, with an HTTP status (bad id 400, no or wrong key 401, bad Origin 403, unknown
- * meeting 404, too many connections 429/503, draining 503); after it, Connection takes over.
+ * before the upgrade, with an HTTP status and the API's error body (bad id 400, no or wrong key 401,
+ * bad Origin 403, unknown meeting 404, deleted meeting 410, too many connections 429/503, draining
+ * 503); after it, PeerConnection takes over.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyBaseLogger } from 'fastify';
-import { WebSocketServer } from 'ws';
+import type { FastifyBaseLogger, FastifyError } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { ACKS_PARAM } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
-import { MEETING_ID_PATTERN, keyFromRequest, roleForKey } from '../security/keys.js';
+import { Errors } from '../errors.js';
+import { checkMeetingId, openMeeting } from '../meetings/meeting-access.js';
+import { keyFromRequest } from '../security/keys.js';
 import { originAllowed } from '../security/origin.js';
-import type { MeetingStore } from '../storage/store.js';
-import { Connection, type ConnectionObserver } from './connection.js';
+import { StorageError, type MeetingStore } from '../storage/meeting-store.js';
+import { PeerConnection, type ConnectionObserver } from './peer-connection.js';
 import type { RoomRegistry } from './room-registry.js';
 
 const COLLAB_PATH = /^\/collab\/([^/?#]*)$/;
@@ -31,7 +34,7 @@ export interface CollabDeps {
 export class CollabEndpoint {
   readonly #wss: WebSocketServer;
   readonly #deps: CollabDeps;
-  readonly #connections = new Set<Connection>();
+  readonly #connections = new Set<PeerConnection>();
   readonly #perAddress = new Map<string, number>();
   readonly #perMeeting = new Map<string, number>();
   readonly #pinger: NodeJS.Timeout;
@@ -57,11 +60,12 @@ export class CollabEndpoint {
     this.#authorize(request).then(
       (grant) => {
         if ('status' in grant) return refuse(socket, grant.status, grant.error, grant.message, () => this.#deps.observer?.refusedUpgrade?.(grant.status));
-        this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request, grant));
+        this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, grant));
       },
       (error: unknown) => {
-        this.#deps.log.error({ err: error }, 'upgrade failed');
-        refuse(socket, 503, 'unavailable', 'the server cannot check this meeting right now');
+        if (error instanceof StorageError) this.#deps.log.warn({ err: error }, 'upgrade refused: storage unavailable');
+        else this.#deps.log.error({ err: error }, 'upgrade failed');
+        refuse(socket, 503, 'storage_unavailable', 'the server cannot check this meeting right now', () => this.#deps.observer?.refusedUpgrade?.(503));
       },
     );
   };
@@ -72,17 +76,26 @@ export class CollabEndpoint {
     const path = url.split('?')[0]!;
     const match = COLLAB_PATH.exec(path);
     if (!match) return deny(404, 'not_found', 'no such endpoint');
-    // A malformed escape (`%zz`) is a bad id, not a server error.
-    const id = safeDecode(match[1]!);
-    if (id === null || !MEETING_ID_PATTERN.test(id)) return deny(400, 'bad_meeting_id', 'meeting ids are 8 to 64 characters of A-Z a-z 0-9 _ -');
-    if (this.#deps.isDraining()) return deny(503, 'draining', 'the server is shutting down');
-    if (!originAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) return deny(403, 'origin_not_allowed', 'this Origin may not connect');
-    const key = keyFromRequest(request.headers.authorization, url);
-    if (!key) return deny(401, 'key_required', 'a key is required (?key= or Authorization: Bearer)');
-    const record = await store.getMeeting(id);
-    if (!record) return deny(404, 'meeting_not_found', 'no meeting with this id');
-    const role = roleForKey(record, key);
-    if (!role) return deny(401, 'wrong_key', 'this key does not open this meeting');
+    try {
+      // A malformed escape (`%zz`) is a bad id, not a server error.
+      const id = safeDecode(match[1]!) ?? '';
+      checkMeetingId(id);
+      if (this.#deps.isDraining()) return deny(503, 'draining', 'the server is shutting down');
+      if (!originAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) throw new Errors.OriginNotAllowed();
+      const { role } = await openMeeting(store, id, keyFromRequest(request.headers.authorization, url));
+      return this.#admit(request, id, role);
+    } catch (error) {
+      const { statusCode, code, message } = error as Partial<FastifyError>;
+      // Coded refusals (400, 401, 403, 404, 410) answer like the HTTP API; anything else is the caller's 503.
+      if (statusCode && statusCode < 500 && code) return deny(statusCode, code.toLowerCase(), message ?? code);
+      throw error;
+    }
+  }
+
+  #admit(request: IncomingMessage, id: string, role: Grant['role']): Grant | Denial {
+    const { config } = this.#deps;
+    const url = request.url ?? '';
+    const path = url.split('?')[0]!;
     const address = clientAddress(request, config.trustProxy);
     if ((this.#perAddress.get(address) ?? 0) >= config.maxConnectionsPerAddress) return deny(429, 'too_many_connections', 'too many connections from this address');
     if ((this.#perMeeting.get(id) ?? 0) >= config.maxConnectionsPerMeeting) return deny(503, 'meeting_full', 'this meeting has too many connections');
@@ -90,13 +103,13 @@ export class CollabEndpoint {
     return { id, role, acks, address };
   }
 
-  #accept(ws: import('ws').WebSocket, _request: IncomingMessage, grant: Grant): void {
+  #accept(ws: WebSocket, grant: Grant): void {
     const { config, registry, observer } = this.#deps;
     const bindings = { meetingId: grant.id, connection: this.#nextId++, role: grant.role };
     let child: FastifyBaseLogger | undefined;
     const log = (): FastifyBaseLogger => (child ??= this.#deps.log.child(bindings));
     const debug = ['debug', 'trace'].includes(this.#deps.log.level);
-    const connection = new Connection(ws, grant.id, registry, {
+    const connection = new PeerConnection(ws, grant.id, registry, {
       role: grant.role,
       acks: grant.acks,
       limits: config,
@@ -161,7 +174,7 @@ const bump = (counts: Map<string, number>, key: string, delta: number): void => 
   else counts.set(key, next);
 };
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 const refuse = (socket: Duplex, status: number, error: string, message: string, counted?: () => void): void => {
   counted?.();

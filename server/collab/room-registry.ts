@@ -1,23 +1,76 @@
 /**
- * Owns room lifecycles: each meeting is loaded once (concurrent first connections share the load
- * promise), unloaded after a grace period once its last peer left and its writes are on disk, and
- * dropped at once when storage fails or the meeting is deleted. Nothing else keeps documents alive.
+ * Owns the life of each meeting in memory: one small state machine per meeting, and the only
+ * place that loads, unloads or drops a room.
+ *
+ *   loading ──► active ◄──► idle ──► unloading ──► unloaded
+ *      │          │          │                       ▲
+ *      └──────────┴──────────┴──────► failed ────────┘ (after a back-off)
+ *
+ * - loading: the first lease started the load; concurrent leases share it.
+ * - active: at least one lease holds the room. A lease is taken when a socket is accepted and
+ *   released when it closes, whether or not the room had loaded by then.
+ * - idle: nobody holds it (including a room that loaded after its only socket closed); it unloads
+ *   after the grace period unless leased again.
+ * - unloading: every write and compaction settles, the durable-change hook fires, the document is
+ *   freed. A lease taken meanwhile gets a new entry that loads once this one is gone.
+ * - failed: storage failed (or the load did). Leases are refused at once, without reloading, until
+ *   a back-off that doubles with each consecutive failure of the meeting ends.
+ * - unloaded: gone from the map. Entries are replaced and removed by identity, never by id alone,
+ *   so a stale entry can never evict a live one.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { titleOf } from '../../shared/doc-schema.js';
+import type { Clock, TimerHandle } from '../clock.js';
 import { CLOSE } from '../../shared/protocol.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
-import type { MeetingStore } from '../storage/store.js';
-import { Room, type Peer, type RoomEvents, type RoomLimits } from './room.js';
+import type { MeetingStore } from '../storage/meeting-store.js';
+import type { PersistenceSettings } from './document-writer.js';
+import { DurableChanges, type DurableChangeListener } from './durable-changes.js';
+import { Room, type Peer, type RoomEvents, type RoomFanout } from './room.js';
 
 /** The meeting does not exist (anymore). */
 export class MeetingGoneError extends Error {
   override name = 'MeetingGoneError';
 }
 
+/** The meeting's storage failed recently; try again after `retryAfterMs`. */
+export class RoomUnavailableError extends Error {
+  override name = 'RoomUnavailableError';
+  constructor(readonly retryAfterMs: number) {
+    super(`the meeting is unavailable after a storage failure; retry in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
+/** A meeting's place in its lifecycle. */
+export type LifecycleState = 'loading' | 'active' | 'idle' | 'unloading' | 'unloaded' | 'failed';
+
+const TRANSITIONS: Readonly<Record<LifecycleState, readonly LifecycleState[]>> = {
+  loading: ['active', 'idle', 'failed', 'unloaded'],
+  active: ['idle', 'unloading', 'failed'],
+  idle: ['active', 'unloading', 'failed'],
+  unloading: ['unloaded'],
+  failed: ['unloaded'],
+  unloaded: [],
+};
+
+// A meeting whose storage failed is not reloaded for FAILED_BACKOFF_MS, doubling per consecutive
+// failure up to FAILED_BACKOFF_MAX_MS: a broken disk must not turn into a reload-and-log loop.
+const FAILED_BACKOFF_MS = 1000;
+const FAILED_BACKOFF_MAX_MS = 60_000;
+// The durable-change hook: quiet time after the last write, and the longest a busy meeting waits.
+const CHANGE_DEBOUNCE_MS = 1000;
+const CHANGE_MAX_WAIT_MS = 5000;
+
 /** Registry settings. */
-export interface RegistryOptions extends RoomLimits {
+export interface RegistryOptions extends PersistenceSettings {
   roomIdleMs: number;
+}
+
+/** What the registry needs besides the store. */
+export interface RegistryDeps {
+  log: FastifyBaseLogger;
+  clock: Clock;
+  observer?: RegistryObserver;
+  fanout?: RoomFanout;
 }
 
 /** Events the rest of the app may observe. */
@@ -27,165 +80,246 @@ export interface RegistryObserver {
   onStorageFailure?(error: unknown): void;
 }
 
-/** The set of loaded meetings. */
+/** A hold on a meeting's room: taken when a socket is accepted, released when it closes. */
+export interface Lease {
+  /** The loaded room; rejects with MeetingGoneError, RoomUnavailableError or a storage error. */
+  readonly room: Promise<Room>;
+  /** Adds the peer to the room (once `room` resolved); a released lease ignores it. */
+  join(peer: Peer): void;
+  /** Ends the hold and removes its peer from the room; idempotent. */
+  release(): void;
+}
+
+/** One meeting's lifecycle. */
+class Entry {
+  state: LifecycleState = 'loading';
+  room: Room | null = null;
+  holders = 0;
+  timer: TimerHandle | null = null;
+  /** The room's document is freed (set once the room stops: unloading or failed). */
+  freed: Promise<void> | null = null;
+  loaded!: Promise<Room>;
+  constructor(readonly id: string) {}
+}
+
+/** The set of meetings in memory. */
 export class RoomRegistry {
-  readonly #rooms = new Map<string, Promise<Room>>();
-  readonly #unloading = new Map<string, Promise<void>>();
-  // Meetings being deleted: a connection arriving meanwhile must not load them again.
+  readonly #entries = new Map<string, Entry>();
+  // Meetings being deleted: a lease taken meanwhile must not load them again.
   readonly #deleting = new Set<string>();
-  readonly #idleTimers = new Map<string, NodeJS.Timeout>();
-  readonly #touchTimers = new Map<string, NodeJS.Timeout>();
+  // Consecutive storage failures per meeting (cleared by its next durable write).
+  readonly #failures = new Map<string, number>();
   readonly #store: MeetingStore;
   readonly #options: RegistryOptions;
-  readonly #log: FastifyBaseLogger;
-  readonly #observer: RegistryObserver;
-  readonly #events: RoomEvents;
+  readonly #deps: RegistryDeps;
+  readonly #changes: DurableChanges;
+  readonly #roomEvents: RoomEvents;
 
-  constructor(store: MeetingStore, options: RegistryOptions, log: FastifyBaseLogger, observer: RegistryObserver = {}) {
+  constructor(store: MeetingStore, options: RegistryOptions, deps: RegistryDeps) {
     this.#store = store;
     this.#options = options;
-    this.#log = log;
-    this.#observer = observer;
-    this.#events = {
+    this.#deps = deps;
+    this.#changes = new DurableChanges(deps.clock, { debounceMs: CHANGE_DEBOUNCE_MS, maxWaitMs: CHANGE_MAX_WAIT_MS }, deps.log);
+    this.#roomEvents = {
       onFailure: (room, error) => {
-        this.#observer.onStorageFailure?.(error);
-        void this.#evict(room);
+        const entry = this.#entries.get(room.id);
+        if (entry?.room === room) this.#fail(entry, error);
       },
-      onTitleChange: (room) => this.#touch(room),
-      onDurable: (room) => this.#touch(room),
+      onDurable: (room) => {
+        this.#failures.delete(room.id);
+        this.#changes.noteDurable(room);
+      },
     };
   }
 
-  /** Number of meetings in memory. */
+  /** Number of meetings with an entry (loading, loaded, unloading or failed). */
   get size(): number {
-    return this.#rooms.size;
+    return this.#entries.size;
   }
 
-  /** The loaded room, loading it first if needed; rejects with MeetingGoneError for unknown meetings. */
-  async acquire(id: string): Promise<Room> {
-    if (this.#deleting.has(id)) throw new MeetingGoneError(`meeting ${id} is being deleted`);
-    const pending = this.#unloading.get(id);
-    if (pending) await pending;
-    let loading = this.#rooms.get(id);
-    if (!loading) {
-      loading = this.#load(id);
-      this.#rooms.set(id, loading);
-      loading.catch(() => {
-        if (this.#rooms.get(id) === loading) this.#rooms.delete(id);
-      });
-    }
-    return loading;
+  /** Where the meeting is in its lifecycle ('unloaded' when it has no entry). */
+  stateOf(id: string): LifecycleState {
+    return this.#entries.get(id)?.state ?? 'unloaded';
   }
 
-  /** The room if it is loaded (or loading), without loading it. */
-  peek(id: string): Promise<Room> | undefined {
-    return this.#rooms.get(id);
+  /** The room, if it is loaded and taking part (active or idle); never loads. */
+  loadedRoom(id: string): Room | undefined {
+    const entry = this.#entries.get(id);
+    return entry && (entry.state === 'active' || entry.state === 'idle') ? (entry.room ?? undefined) : undefined;
   }
 
-  /** Adds a peer to a room and cancels a pending unload. */
-  join(room: Room, peer: Peer): void {
-    room.peers.add(peer);
-    const timer = this.#idleTimers.get(room.id);
-    if (timer) {
-      clearTimeout(timer);
-      this.#idleTimers.delete(room.id);
-    }
+  /** Subscribes to the debounced "changed and durable" event of every meeting. */
+  onDurableChange(listener: DurableChangeListener): void {
+    this.#changes.subscribe(listener);
   }
 
-  /** Removes a peer; the last one out starts the grace period. */
-  leave(room: Room, peer: Peer): void {
-    if (!room.peers.delete(peer) || room.peers.size > 0) return;
-    if (!this.#rooms.has(room.id) || this.#idleTimers.has(room.id)) return;
-    const timer = setTimeout(() => {
-      this.#idleTimers.delete(room.id);
-      if (room.peers.size === 0) void this.#evict(room);
-    }, this.#options.roomIdleMs);
-    timer.unref();
-    this.#idleTimers.set(room.id, timer);
+  /** Takes a lease on a meeting's room, loading it if needed. */
+  lease(id: string): Lease {
+    const entry = this.#deleting.has(id) ? null : this.#entryFor(id);
+    if (!entry) return releasedLease(Promise.reject(new MeetingGoneError(`meeting ${id} is being deleted`)));
+    if (entry.state === 'failed') return releasedLease(Promise.reject(new RoomUnavailableError(this.#backoffMs(id))));
+    entry.holders++;
+    if (entry.state === 'idle') this.#activate(entry);
+    let peer: Peer | null = null;
+    let released = false;
+    return {
+      room: entry.loaded,
+      join: (joining) => {
+        if (released || !entry.room) return;
+        peer = joining;
+        entry.room.peers.add(joining);
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        if (peer) entry.room?.peers.delete(peer);
+        entry.holders--;
+        if (entry.holders === 0 && entry.state === 'active') this.#idle(entry);
+      },
+    };
   }
 
-  /** Deletes a meeting: closes its sockets with 4404, waits for its writes, removes everything stored. */
+  /** Deletes a meeting: its sockets get 4404, its writes settle, then everything stored is removed. */
   async deleteMeeting(record: MeetingRecord): Promise<void> {
     this.#deleting.add(record.id);
     try {
-      const loading = this.#rooms.get(record.id);
-      const room = loading ? await loading.catch(() => null) : null;
-      if (room) {
-        room.closePeers(CLOSE.deleted, 'meeting deleted');
-        await this.#evict(room, { compact: false });
+      const entry = this.#entries.get(record.id);
+      if (entry) {
+        const room = await entry.loaded.catch(() => null);
+        room?.closePeers(CLOSE.deleted, 'meeting deleted');
+        await this.#unload(entry, { compact: false });
       }
-      await this.#unloading.get(record.id);
       await this.#store.deleteMeeting(record);
     } finally {
       this.#deleting.delete(record.id);
     }
   }
 
-  /** Closes every peer with `code`, flushes and unloads every room (used on shutdown). */
+  /** Closes every peer with `code`, then settles and unloads every room (used on shutdown). */
   async closeAll(code: number, reason: string): Promise<void> {
-    const rooms = await Promise.all([...this.#rooms.values()].map((p) => p.catch(() => null)));
+    const entries = [...this.#entries.values()];
+    const rooms = await Promise.all(entries.map((entry) => entry.loaded.catch(() => null)));
     for (const room of rooms) room?.closePeers(code, reason);
-    await Promise.all(rooms.map((room) => (room ? this.#evict(room) : undefined)));
-    await Promise.all(this.#unloading.values());
+    await Promise.all(entries.map((entry) => this.#unload(entry, { compact: true })));
   }
 
-  #cancelTouch(room: Room): void {
-    clearTimeout(this.#touchTimers.get(room.id));
-    this.#touchTimers.delete(room.id);
+  // The entry a new lease joins: the current one, or a new one (after an unloading one is gone).
+  #entryFor(id: string): Entry {
+    const current = this.#entries.get(id);
+    if (current && current.state !== 'unloading') return current;
+    const entry = new Entry(id);
+    this.#entries.set(id, entry);
+    entry.loaded = this.#load(entry, current?.freed ?? null);
+    // Lease holders see the rejection; the registry's own bookkeeping must not be an unhandled one.
+    entry.loaded.catch(() => {});
+    return entry;
   }
 
-  async #load(id: string): Promise<Room> {
-    const record = await this.#store.getMeeting(id);
-    if (!record || this.#deleting.has(id)) throw new MeetingGoneError(`meeting ${id} does not exist`);
-    const stored = await this.#store.loadDocument(id);
-    const room = new Room(record, stored, this.#store, this.#options, this.#events, this.#log);
-    this.#observer.onLoaded?.(room);
-    return room;
+  async #load(entry: Entry, previousFreed: Promise<void> | null): Promise<Room> {
+    try {
+      if (previousFreed) await previousFreed;
+      const record = await this.#store.getMeeting(entry.id);
+      if (!record || this.#deleting.has(entry.id)) throw new MeetingGoneError(`meeting ${entry.id} does not exist`);
+      const opened = await this.#store.openDocument(entry.id);
+      const room = new Room(record, opened, this.#options, this.#roomEvents, this.#deps.log, this.#deps.fanout);
+      entry.room = room;
+      this.#deps.observer?.onLoaded?.(room);
+      if (entry.holders > 0) this.#to(entry, 'active');
+      else this.#idle(entry);
+      return room;
+    } catch (error) {
+      if (error instanceof MeetingGoneError) this.#remove(entry);
+      else this.#fail(entry, error);
+      throw error;
+    }
   }
 
-  // Removes the room from the map at once (a new connection reloads from disk after the unload),
-  // then waits for its writes, compacts and frees it.
-  #evict(room: Room, { compact = true } = {}): Promise<void> {
-    const existing = this.#unloading.get(room.id);
-    if (existing) return existing;
-    const current = this.#rooms.get(room.id);
-    if (!current) return Promise.resolve();
-    this.#rooms.delete(room.id);
-    const timer = this.#idleTimers.get(room.id);
-    if (timer) clearTimeout(timer);
-    this.#idleTimers.delete(room.id);
-    const unload = (async () => {
-      await room.durable();
-      if (compact && room.accepting) await room.compact();
-      if (compact) await this.#flushTouch(room);
-      else this.#cancelTouch(room);
-      room.destroy();
-      this.#observer.onUnloaded?.(room);
+  #activate(entry: Entry): void {
+    if (entry.timer) this.#deps.clock.clearTimeout(entry.timer);
+    entry.timer = null;
+    this.#to(entry, 'active');
+  }
+
+  #idle(entry: Entry): void {
+    this.#to(entry, 'idle');
+    entry.timer = this.#deps.clock.setTimeout(() => {
+      entry.timer = null;
+      if (entry.state === 'idle') void this.#unload(entry, { compact: true });
+    }, this.#options.roomIdleMs);
+  }
+
+  // Waits for the room's writes (and compaction), lets the durable-change hook fire (or drops it
+  // when the meeting is being deleted), then frees the room. Any state may unload: a loading entry
+  // waits for its load first, a failed one only for its room to be freed.
+  #unload(entry: Entry, { compact }: { compact: boolean }): Promise<void> {
+    if (entry.state === 'unloaded') return Promise.resolve();
+    if (entry.state === 'failed' || entry.state === 'unloading') return this.#removeWhenFreed(entry);
+    if (entry.state === 'loading') return entry.loaded.then(() => this.#unload(entry, { compact }), () => undefined);
+    if (entry.timer) this.#deps.clock.clearTimeout(entry.timer);
+    entry.timer = null;
+    this.#to(entry, 'unloading');
+    const room = entry.room!;
+    entry.freed = (async () => {
+      await room.close({ compact });
+      if (compact) await this.#changes.flush(room);
+      else this.#changes.cancel(room);
     })()
-      .catch((error: unknown) => this.#log.error({ err: error, meetingId: room.id }, 'unloading a meeting failed'))
-      .finally(() => this.#unloading.delete(room.id));
-    this.#unloading.set(room.id, unload);
-    return unload;
+      .catch((error: unknown) => this.#deps.log.error({ err: error, meetingId: entry.id }, 'unloading a meeting failed'))
+      .finally(() => this.#free(room));
+    return this.#removeWhenFreed(entry);
   }
 
-  // The record's title and updatedAt follow the document, written at most once per second per meeting.
-  #touch(room: Room): void {
-    if (this.#touchTimers.has(room.id)) return;
-    const timer = setTimeout(() => void this.#flushTouch(room), 1000);
-    timer.unref();
-    this.#touchTimers.set(room.id, timer);
+  // Storage failed: peers were closed by the room; refuse leases for a back-off, then forget it.
+  #fail(entry: Entry, error: unknown): void {
+    if (entry.state === 'failed' || entry.state === 'unloading' || entry.state === 'unloaded') return;
+    if (entry.timer) this.#deps.clock.clearTimeout(entry.timer);
+    this.#to(entry, 'failed');
+    this.#deps.observer?.onStorageFailure?.(error);
+    this.#failures.set(entry.id, (this.#failures.get(entry.id) ?? 0) + 1);
+    const room = entry.room;
+    if (room) {
+      this.#changes.cancel(room);
+      entry.freed = room
+        .close({ compact: false })
+        .catch(() => {})
+        .finally(() => this.#free(room));
+    }
+    entry.timer = this.#deps.clock.setTimeout(() => {
+      entry.timer = null;
+      void this.#removeWhenFreed(entry);
+    }, this.#backoffMs(entry.id));
   }
 
-  // Synchronous up to the submit, so a record write can never land after a deletion's batch.
-  #flushTouch(room: Room): Promise<void> {
-    const timer = this.#touchTimers.get(room.id);
-    if (!timer) return Promise.resolve();
-    clearTimeout(timer);
-    this.#touchTimers.delete(room.id);
-    const record = { ...room.record, title: titleOf(room.doc) ?? room.record.title, updatedAt: new Date().toISOString() };
-    room.record = record;
-    return this.#store
-      .putMeeting(record)
-      .catch((error: unknown) => this.#log.warn({ err: error, meetingId: room.id }, 'could not update the meeting record'));
+  async #removeWhenFreed(entry: Entry): Promise<void> {
+    if (entry.timer) this.#deps.clock.clearTimeout(entry.timer);
+    entry.timer = null;
+    await entry.freed;
+    this.#remove(entry);
+  }
+
+  #free(room: Room): void {
+    room.destroy();
+    this.#deps.observer?.onUnloaded?.(room);
+  }
+
+  #remove(entry: Entry): void {
+    if (entry.state !== 'unloaded') this.#to(entry, 'unloaded');
+    if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
+  }
+
+  #backoffMs(id: string): number {
+    const failures = Math.max(1, this.#failures.get(id) ?? 1);
+    return Math.min(FAILED_BACKOFF_MS * 2 ** (failures - 1), FAILED_BACKOFF_MAX_MS);
+  }
+
+  #to(entry: Entry, next: LifecycleState): void {
+    if (!TRANSITIONS[entry.state].includes(next)) throw new Error(`meeting ${entry.id}: no transition ${entry.state} -> ${next}`);
+    entry.state = next;
   }
 }
+
+// A lease that holds nothing: its room promise is already settled.
+const releasedLease = (room: Promise<Room>): Lease => {
+  room.catch(() => {});
+  return { room, join: () => {}, release: () => {} };
+};

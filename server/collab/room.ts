@@ -1,15 +1,18 @@
 /**
- * One loaded meeting: its Y.Doc, its awareness and its peers. Data flows one way: a checked update
- * is applied, appended to the store, and only once the store says it is on disk is it broadcast
- * (durable before visible). Sync answers wait for the same point.
+ * One loaded meeting: its Y.Doc, its awareness and its peers. A checked update is applied to the
+ * document, handed to the room's DocumentWriter, and fanned out only once the writer reports it
+ * durable (durable before visible); sync answers wait for the same point. An update that is already
+ * durable elsewhere (another instance wrote it) comes in through `applyDurable`: it is fanned out
+ * at once and never appended again.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CLOSE } from '../../shared/protocol.js';
-import { titleOf } from '../../shared/doc-schema.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
-import type { MeetingStore, StoredDocument } from '../storage/store.js';
+import type { OpenedDocument } from '../storage/meeting-store.js';
+import { rebuildDoc } from '../storage/stored-document.js';
+import { DocumentWriter, type PersistenceSettings } from './document-writer.js';
 import { awarenessFrame, updateFrame } from './wire.js';
 
 /** What a room needs of a connection: the structural interface lets rooms be tested without sockets. */
@@ -18,21 +21,27 @@ export interface Peer {
   close(code: number, reason: string): void;
 }
 
-/** The room settings taken from the configuration. */
-export interface RoomLimits {
-  maxDocBytes: number;
-  compactEvery: number;
+/**
+ * The fan-out seam: where a room's durable updates go besides its own peers. A bus between
+ * instances plugs in here; on one instance nothing else needs them.
+ */
+export interface RoomFanout {
+  /** `update` of meeting `meetingId` is durable at log sequence `seq`. */
+  published(meetingId: string, update: Uint8Array, seq: number): void;
 }
 
-/** Callbacks a room reports through (the registry and metrics listen). */
+/** Callbacks a room reports through (the registry listens). */
 export interface RoomEvents {
+  /** The room stopped accepting edits; `error` is why. */
   onFailure(room: Room, error: unknown): void;
-  onTitleChange(room: Room, title: string): void;
+  /** One of the room's writes is durable. */
   onDurable(room: Room): void;
 }
 
-/** The origin a room passes to Yjs for changes that did not come from a peer. */
-const LOCAL_ORIGIN = Symbol('room');
+/** The origin of the stored state a room loads with. */
+const SERVER_ORIGIN = Symbol('server');
+/** The origin of updates already durable elsewhere: fanned out, never appended. */
+const DURABLE_ORIGIN = Symbol('durable');
 
 /** One meeting held in memory. */
 export class Room {
@@ -45,43 +54,32 @@ export class Room {
   /** Which peer introduced each awareness client id: only that peer may change or remove it. */
   readonly awarenessOwners = new Map<number, Peer>();
   #state: 'open' | 'failed' | 'closed' = 'open';
-  #firstSeq: number;
-  #nextSeq: number;
-  #snapshotBytes: number;
-  #logBytes = 0;
   #fullState: Uint8Array | null = null;
-  #compacting = false;
-  #durable: Promise<void> = Promise.resolve();
-  #pending: PendingEntry | null = null;
   #pendingAwareness = new Set<number>();
-  #title: string | null;
-  readonly #store: MeetingStore;
-  readonly #limits: RoomLimits;
+  readonly #changeListeners = new Set<() => void>();
+  #changeScheduled = false;
+  readonly #writer: DocumentWriter<Peer>;
   readonly #events: RoomEvents;
+  readonly #fanout: RoomFanout | undefined;
   readonly #log: FastifyBaseLogger;
 
-  constructor(record: MeetingRecord, stored: StoredDocument, store: MeetingStore, limits: RoomLimits, events: RoomEvents, log: FastifyBaseLogger) {
+  constructor(record: MeetingRecord, opened: OpenedDocument, settings: PersistenceSettings, events: RoomEvents, log: FastifyBaseLogger, fanout?: RoomFanout) {
     this.id = record.id;
     this.record = record;
-    this.#store = store;
-    this.#limits = limits;
     this.#events = events;
+    this.#fanout = fanout;
     this.#log = log;
-    this.#firstSeq = stored.firstSeq;
-    this.#nextSeq = stored.nextSeq;
-    this.#snapshotBytes = stored.snapshot?.byteLength ?? 0;
-    this.doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
-      for (const update of stored.updates) Y.applyUpdate(this.doc, update);
-    }, LOCAL_ORIGIN);
-    for (const update of stored.updates) this.#logBytes += update.byteLength;
+    rebuildDoc(opened.stored, this.doc, SERVER_ORIGIN);
     // A snapshot with nothing after it is already the full state: late joiners get it without re-encoding.
-    if (stored.snapshot && stored.updates.length === 0) this.#fullState = stored.snapshot;
+    if (opened.stored.snapshot && opened.stored.updates.length === 0) this.#fullState = opened.stored.snapshot;
+    this.#writer = new DocumentWriter<Peer>(opened.log, opened.stored, settings, () => Y.encodeStateAsUpdate(this.doc), {
+      durable: (update, seq, sender) => this.#fanOut(update, seq, sender),
+      failed: (error) => this.#fail(error),
+    });
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.#onAwarenessChange);
     this.doc.on('update', this.#onDocUpdate);
-    this.#title = titleOf(this.doc);
   }
 
   /** False once storage failed or the room was closed: it takes no more edits. */
@@ -89,27 +87,38 @@ export class Room {
     return this.#state === 'open';
   }
 
-  /** Stored size of the meeting (snapshot plus log), an upper bound of what a reload reads. */
+  /** True once storage failed (or an update could not be applied): what it holds may not be on disk. */
+  get failed(): boolean {
+    return this.#state === 'failed';
+  }
+
+  /** Stored size of the meeting (snapshot plus log). */
   get storedBytes(): number {
-    return this.#snapshotBytes + this.#logBytes;
+    return this.#writer.storedBytes;
   }
 
   /** Whether an update of this many bytes still fits the document limit. */
   fits(updateBytes: number): boolean {
-    return this.storedBytes + updateBytes <= this.#limits.maxDocBytes;
+    return this.#writer.fits(updateBytes);
   }
 
-  /** Applies a checked update from a peer (or from the server when origin is null). */
-  apply(update: Uint8Array, origin: Peer | null): void {
+  /** Applies a checked update from a peer. */
+  apply(update: Uint8Array, origin: Peer): void {
     try {
-      Y.applyUpdate(this.doc, update, origin ?? LOCAL_ORIGIN);
+      Y.applyUpdate(this.doc, update, origin);
     } catch (error) {
       // The checks should make this impossible; if Yjs throws anyway, part of the update may be in
       // memory. Fail the room before its pending entry is written: nothing of it is stored or sent,
       // and the next connection reloads the meeting from disk.
+      this.#writer.abandon();
       this.#fail(error, CLOSE.internal, 'applying a checked update failed; the meeting is reloaded from disk');
       throw error;
     }
+  }
+
+  /** Applies an update that is already durable in the store (written by another instance). */
+  applyDurable(update: Uint8Array): void {
+    if (this.#state === 'open') Y.applyUpdate(this.doc, update, DURABLE_ORIGIN);
   }
 
   /** The update a peer with this state vector lacks; the full state is cached for newcomers. */
@@ -123,15 +132,20 @@ export class Room {
 
   /** Runs `fn` once everything applied so far is on disk (not at all if storage failed). */
   afterDurable(fn: () => void): void {
-    const state = () => this.#state;
-    void this.#durable.then(() => {
-      if (state() !== 'failed') fn();
+    void this.#writer.settled().then(() => {
+      if (this.#state !== 'failed') fn();
     });
   }
 
-  /** Resolves once everything applied so far is on disk or has failed. */
-  durable(): Promise<void> {
-    return this.#durable;
+  /** Resolves once no write is pending or in flight (the document is exactly what is on disk). */
+  quiet(): Promise<void> {
+    return this.#writer.quiet();
+  }
+
+  /** Calls `listener` (in a microtask) after each change of the document; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
   }
 
   /** Removes the awareness states a peer introduced (at once, so no ghost cursors remain). */
@@ -140,89 +154,63 @@ export class Room {
     if (ids.length) awarenessProtocol.removeAwarenessStates(this.awareness, ids, 'leave');
   }
 
-  /** Closes every peer with a code and stops taking edits. */
+  /** Closes every peer with a code. */
   closePeers(code: number, reason: string): void {
     for (const peer of [...this.peers]) peer.close(code, reason);
   }
 
-  /** Stops the room: no more edits or broadcasts; memory is released. */
+  /**
+   * Stops the room: no more edits; waits for every write and compaction in flight (compacting once
+   * more if asked and storage is healthy), releases the log, then frees the document.
+   */
+  async close({ compact }: { compact: boolean }): Promise<void> {
+    const healthy = this.#state === 'open';
+    if (healthy) this.#state = 'closed';
+    await this.#writer.close({ compact: compact && healthy });
+  }
+
+  /** Frees the document and awareness (after `close`, and after the last reader of the document). */
   destroy(): void {
     if (this.#state === 'open') this.#state = 'closed';
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.destroy();
     this.doc.destroy();
     this.#fullState = null;
+    this.#changeListeners.clear();
   }
 
-  /** Folds the update log into the snapshot if it has entries; resolves when done. */
-  async compact(): Promise<void> {
-    if (this.#compacting || this.#nextSeq === this.#firstSeq || this.#state === 'failed') return;
-    this.#compacting = true;
-    const snapshot = Y.encodeStateAsUpdate(this.doc);
-    const [first, last, logBytesFolded] = [this.#firstSeq, this.#nextSeq - 1, this.#logBytes];
-    try {
-      // Submitted after every update already applied, so the batch lands after theirs.
-      await this.#store.compact(this.id, snapshot, first, last);
-      this.#firstSeq = last + 1;
-      this.#snapshotBytes = snapshot.byteLength;
-      this.#logBytes -= logBytesFolded;
-      if (this.#nextSeq === this.#firstSeq) this.#fullState ??= snapshot;
-    } catch (error) {
-      this.#fail(error);
-    } finally {
-      this.#compacting = false;
-    }
+  /** Folds the update log into the snapshot; resolves when done. */
+  compact(): Promise<void> {
+    return this.#writer.compact();
   }
 
-  // Updates applied during one socket callback (a burst of keystrokes, a pasted paragraph) become
-  // one log entry and one broadcast frame: fewer keys on disk, one encode and send per peer.
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (this.#state !== 'open') return;
     this.#fullState = null;
-    if (!this.#pending) {
-      this.#pending = new PendingEntry();
-      // Anything that waits for durability from now on waits for this entry too.
-      this.#durable = this.#pending.settled;
-      queueMicrotask(this.#writePending);
+    // Every other change comes from a peer through `apply`.
+    if (origin === DURABLE_ORIGIN) this.#sendToPeers(update, undefined);
+    else if (this.#state === 'open') this.#writer.add(update, origin as Peer);
+    if (this.#changeListeners.size && !this.#changeScheduled) {
+      this.#changeScheduled = true;
+      queueMicrotask(this.#notifyChange);
     }
-    this.#pending.add(update, origin === LOCAL_ORIGIN ? null : (origin as Peer));
-    this.#checkTitle();
   };
 
-  readonly #writePending = (): void => {
-    const entry = this.#pending;
-    this.#pending = null;
-    if (!entry) return;
-    if (this.#state !== 'open') return entry.settle();
-    const update = entry.merged();
-    this.#logBytes += update.byteLength;
-    this.#store.appendUpdate(this.id, this.#nextSeq++, update).then(
-      () => {
-        this.#broadcast(update, entry.soleSender());
-        entry.settle();
-      },
-      (error: unknown) => {
-        this.#fail(error);
-        entry.settle();
-      },
-    );
-    if (this.#nextSeq - this.#firstSeq >= this.#limits.compactEvery) setImmediate(() => void this.compact());
+  readonly #notifyChange = (): void => {
+    this.#changeScheduled = false;
+    for (const listener of [...this.#changeListeners]) listener();
   };
 
-  // The sender already has the update; an entry from several senders goes to everyone (harmless).
-  #broadcast(update: Uint8Array, sender: Peer | null | undefined): void {
-    if (this.#state !== 'open') return;
-    const frame = updateFrame(update);
-    for (const peer of this.peers) if (peer !== sender) peer.send(frame);
+  #fanOut(update: Uint8Array, seq: number, sender: Peer | undefined): void {
+    if (this.#state === 'failed') return;
+    this.#sendToPeers(update, sender);
+    this.#fanout?.published(this.id, update, seq);
     this.#events.onDurable(this);
   }
 
-  #checkTitle(): void {
-    const title = titleOf(this.doc);
-    if (title !== null && title !== this.#title) {
-      this.#title = title;
-      this.#events.onTitleChange(this, title);
-    }
+  // The sender already has the update; an entry from several senders goes to everyone (harmless).
+  #sendToPeers(update: Uint8Array, sender: Peer | undefined): void {
+    const frame = updateFrame(update);
+    for (const peer of this.peers) if (peer !== sender) peer.send(frame);
   }
 
   #fail(error: unknown, code: number = CLOSE.storageUnavailable, message = 'storage write failed; the meeting stops accepting edits'): void {
@@ -248,31 +236,3 @@ export class Room {
     for (const peer of this.peers) peer.send(frame);
   };
 }
-
-/** Updates waiting to become one log entry; `settled` resolves once it is written or failed. */
-class PendingEntry {
-  readonly #updates: Uint8Array[] = [];
-  readonly #senders = new Set<Peer | null>();
-  #resolve!: () => void;
-  readonly settled = new Promise<void>((resolve) => (this.#resolve = resolve));
-
-  add(update: Uint8Array, sender: Peer | null): void {
-    this.#updates.push(update);
-    this.#senders.add(sender);
-  }
-
-  /** All updates as one (Yjs merges updates without a document). */
-  merged(): Uint8Array {
-    return this.#updates.length === 1 ? this.#updates[0]! : Y.mergeUpdates(this.#updates);
-  }
-
-  /** The one peer every update came from; undefined when there were several. */
-  soleSender(): Peer | null | undefined {
-    return this.#senders.size === 1 ? this.#senders.values().next().value : undefined;
-  }
-
-  settle(): void {
-    this.#resolve();
-  }
-}
-

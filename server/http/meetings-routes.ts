@@ -1,14 +1,14 @@
 /**
- * The meetings API (GUIDE 1.1). Keys travel as `Authorization: Bearer KEY` or `?key=KEY`.
+ * The meetings API (GUIDE 1.1). Keys travel as `Authorization: Bearer KEY` or `?key=KEY`; every
+ * credential is checked in an onRequest hook (guards.ts) before the body is looked at.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { Errors } from '../errors.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
-import { MEETING_ID_PATTERN, keyFromRequest, roleForKey, tokenMatches, type Role } from '../security/keys.js';
-import type { MeetingRecord } from '../storage/meeting-record.js';
 import { summarize } from '../storage/meeting-record.js';
-import type { MeetingStore } from '../storage/store.js';
-import { Errors } from './errors.js';
+import type { MeetingStore } from '../storage/meeting-store.js';
+import { accessOf, meetingGuard, tokenGuard } from './guards.js';
 
 /** What the routes need. */
 export interface MeetingsRoutesOptions {
@@ -25,10 +25,12 @@ const summary = {
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const keyQuery = { type: 'object', properties: { key: { type: 'string' } } } as const;
 
-const bearer = (request: FastifyRequest): string | undefined => keyFromRequest(request.headers.authorization, '');
-
 /** Registers /api/meetings routes. */
 export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, store }: MeetingsRoutesOptions): Promise<void> => {
+  app.decorateRequest('meetingAccess', null);
+  const anyKey = meetingGuard(meetings, 'any');
+  const editKey = meetingGuard(meetings, 'edit');
+
   // Raw Markdown bodies keep their exact bytes: decoded strictly (no silent replacement characters).
   app.addContentTypeParser(['text/markdown', 'text/plain'], { parseAs: 'buffer', bodyLimit: config.maxImportBytes }, (_request, body, done) => {
     try {
@@ -38,21 +40,10 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
     }
   });
 
-  const meetingFor = async (request: FastifyRequest<{ Params: { id: string } }>): Promise<{ record: MeetingRecord; role: Role }> => {
-    const { id } = request.params;
-    if (!MEETING_ID_PATTERN.test(id)) throw new Errors.BadMeetingId();
-    const key = keyFromRequest(request.headers.authorization, request.url);
-    if (!key) throw new Errors.KeyRequired();
-    const record = await meetings.get(id);
-    if (!record) throw new Errors.MeetingNotFound();
-    const role = roleForKey(record, key);
-    if (!role) throw new Errors.WrongKey();
-    return { record, role };
-  };
-
   app.post<{ Body: { title?: string; markdown?: string } | string; Querystring: { title?: string } }>(
     '/api/meetings',
     {
+      onRequest: tokenGuard(config.createToken, 'open'),
       bodyLimit: config.maxImportBytes * 2,
       schema: {
         querystring: { type: 'object', properties: { title: { type: 'string', maxLength: 1000 } } },
@@ -72,17 +63,15 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
             properties: { id: { type: 'string' }, title: { type: 'string' }, editKey: { type: 'string' }, viewKey: { type: 'string' }, createdAt: { type: 'string' } },
           },
           '4xx': errorBody,
+          '5xx': errorBody,
         },
       },
     },
     async (request, reply) => {
-      if (config.createToken && !tokenMatches(bearer(request), config.createToken)) throw new Errors.TokenRequired();
       const body = request.body ?? {};
       const { title, markdown } = typeof body === 'string' ? { title: request.query.title, markdown: body } : body;
       if (markdown !== undefined) {
-        if (Buffer.byteLength(markdown, 'utf8') > config.maxImportBytes) {
-          return reply.code(413).send({ error: 'too_large', message: `Markdown imports are limited to ${config.maxImportBytes} bytes` });
-        }
+        if (Buffer.byteLength(markdown, 'utf8') > config.maxImportBytes) throw new Errors.TooLarge(`Markdown imports are limited to ${config.maxImportBytes} bytes`);
         // Lone surrogates cannot be stored as UTF-8 and would come back changed.
         if (!markdown.isWellFormed()) throw new Errors.BadMarkdown('the text contains unpaired surrogates');
       }
@@ -95,23 +84,24 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
   app.get<{ Params: { id: string } }>(
     '/api/meetings/:id',
     {
+      onRequest: anyKey,
       schema: {
         params: idParams,
         querystring: keyQuery,
-        response: { 200: { ...summary, properties: { ...summary.properties, role: { type: 'string' } } }, '4xx': errorBody },
+        response: { 200: { ...summary, properties: { ...summary.properties, role: { type: 'string' } } }, '4xx': errorBody, '5xx': errorBody },
       },
     },
     async (request) => {
-      const { record, role } = await meetingFor(request);
+      const { record, role } = accessOf(request);
       return { ...summarize(record), role };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/meetings/:id/export.md',
-    { schema: { params: idParams, querystring: keyQuery, response: { '4xx': errorBody } } },
+    { onRequest: anyKey, schema: { params: idParams, querystring: keyQuery, response: { '4xx': errorBody, '5xx': errorBody } } },
     async (request, reply) => {
-      const { record } = await meetingFor(request);
+      const { record } = accessOf(request);
       const markdown = await meetings.exportMarkdown(record.id);
       const filename = record.title.replace(/[^A-Za-z0-9 _.-]+/g, '').trim().replace(/\s+/g, '-').slice(0, 80) || 'meeting';
       return reply
@@ -124,10 +114,9 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
 
   app.delete<{ Params: { id: string } }>(
     '/api/meetings/:id',
-    { schema: { params: idParams, querystring: keyQuery, response: { '4xx': errorBody } } },
+    { onRequest: editKey, schema: { params: idParams, querystring: keyQuery, response: { '4xx': errorBody, '5xx': errorBody } } },
     async (request, reply) => {
-      const { record, role } = await meetingFor(request);
-      if (role !== 'edit') throw new Errors.EditKeyRequired();
+      const { record } = accessOf(request);
       await meetings.delete(record);
       request.log.info({ meetingId: record.id }, 'meeting deleted');
       return reply.code(204).send();
@@ -137,6 +126,7 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
   app.get<{ Querystring: { limit: number; cursor?: string } }>(
     '/api/meetings',
     {
+      onRequest: tokenGuard(config.adminToken, 'disabled'),
       schema: {
         querystring: {
           type: 'object',
@@ -145,12 +135,11 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
         response: {
           200: { type: 'object', properties: { meetings: { type: 'array', items: summary }, nextCursor: { type: ['string', 'null'] } } },
           '4xx': errorBody,
+          '5xx': errorBody,
         },
       },
     },
     async (request) => {
-      if (!config.adminToken) throw new Errors.AdminDisabled();
-      if (!tokenMatches(bearer(request), config.adminToken)) throw new Errors.TokenRequired();
       const page = await store.listMeetings(request.query.limit, request.query.cursor);
       return { meetings: page.meetings.map(summarize), nextCursor: page.nextCursor };
     },

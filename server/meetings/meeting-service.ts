@@ -1,17 +1,21 @@
 /**
- * Creating, reading and exporting meetings. Initial content is written once, by the server, when
- * the meeting is created (GUIDE 1.3): clients never seed text, so two clients cannot both insert it.
+ * Creating, reading, exporting and deleting meetings, and keeping each record's title and
+ * updatedAt in step with its document. Initial content is written once, by the server, when the
+ * meeting is created (GUIDE 1.3): clients never seed text, so two clients cannot both insert it.
  */
 import * as Y from 'yjs';
 import type { CreatedMeeting } from '../../shared/api-types.js';
-import { META_KEYS, UNTITLED, agendaOf, metaOf, notesOf } from '../../shared/doc-schema.js';
-import { clampTitle, joinMarkdown, splitMarkdown, titleFromMarkdown } from '../../shared/markdown.js';
+import { META_KEYS, UNTITLED, agendaOf, metaOf, notesOf, titleOf } from '../../shared/doc-schema.js';
+import { clampTitle, markdownOfDoc, splitMarkdown, titleFromMarkdown } from '../../shared/markdown.js';
+import type { Clock } from '../clock.js';
+import type { DurableChange } from '../collab/durable-changes.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
-import { Errors } from '../http/errors.js';
+import { Errors } from '../errors.js';
 import { hashKey, newKey, newMeetingId } from '../security/keys.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
-import type { MeetingStore } from '../storage/store.js';
-
+import type { MeetingStore } from '../storage/meeting-store.js';
+import { rebuildDoc } from '../storage/stored-document.js';
+import { openMeeting, type MeetingAccess } from './meeting-access.js';
 
 /** The page a meeting created without Markdown starts with. */
 export const templateFor = (title: string, date: string): { agenda: string; notes: string } => ({
@@ -35,15 +39,18 @@ const encodeMeetingDoc = (title: string, agenda: string, notes: string): Uint8Ar
 export class MeetingService {
   readonly #store: MeetingStore;
   readonly #registry: RoomRegistry;
+  readonly #clock: Clock;
 
-  constructor(store: MeetingStore, registry: RoomRegistry) {
+  constructor(store: MeetingStore, registry: RoomRegistry, clock: Clock) {
     this.#store = store;
     this.#registry = registry;
+    this.#clock = clock;
+    registry.onDurableChange(this.#recordChange);
   }
 
   /** Creates a meeting from Markdown (split at the Notes heading) or from the template. */
   async create({ title, markdown }: { title?: string | undefined; markdown?: string | undefined }): Promise<CreatedMeeting> {
-    const now = new Date();
+    const now = new Date(this.#clock.now());
     const chosenTitle = clampTitle(title ?? '') || (markdown !== undefined ? titleFromMarkdown(markdown) : UNTITLED);
     const sections = markdown !== undefined ? splitMarkdown(markdown) : templateFor(chosenTitle, now.toISOString().slice(0, 10));
     const created: CreatedMeeting = { id: newMeetingId(), title: chosenTitle, editKey: newKey(), viewKey: newKey(), createdAt: now.toISOString() };
@@ -59,43 +66,46 @@ export class MeetingService {
     return created;
   }
 
-  /** The meeting's record, or undefined. */
-  get(id: string): Promise<MeetingRecord | undefined> {
-    return this.#store.getMeeting(id);
+  /** The meeting and the role `key` grants (coded errors otherwise: see openMeeting). */
+  open(id: string, key: string | undefined): Promise<MeetingAccess> {
+    return openMeeting(this.#store, id, key);
   }
 
   /** The meeting as one Markdown page: agenda then notes, only what is on disk. */
   async exportMarkdown(id: string): Promise<string> {
-    const loaded = this.#registry.peek(id);
-    const room = loaded ? await loaded.catch(() => null) : null;
+    const room = this.#registry.loadedRoom(id);
     if (room) {
       // Durable before visible: wait until no write is pending, then read in that same tick.
-      for (let pending = room.durable(); ; pending = room.durable()) {
-        await pending;
-        if (pending === room.durable()) break;
-      }
-      if (!room.accepting) throw new Errors.Unavailable('the meeting cannot be saved right now');
-      return joinMarkdown({ agenda: agendaOf(room.doc).toString(), notes: notesOf(room.doc).toString() });
+      await room.quiet();
+      if (room.failed) throw new Errors.StorageUnavailable('the meeting cannot be saved right now');
+      if (room.accepting) return markdownOfDoc(room.doc);
+      // Unloaded while we waited: everything it had is on disk.
     }
-    const doc = await this.loadDoc(id);
+    const doc = await this.readDoc(id);
     try {
-      return joinMarkdown({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
+      return markdownOfDoc(doc);
     } finally {
       doc.destroy();
     }
   }
 
-  /** A fresh Y.Doc rebuilt from storage alone (snapshot plus log). */
-  async loadDoc(id: string): Promise<Y.Doc> {
-    const stored = await this.#store.loadDocument(id);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const update of stored.updates) Y.applyUpdate(doc, update);
-    return doc;
+  /** A fresh Y.Doc rebuilt from storage alone (snapshot plus log, after pending writes settle). */
+  async readDoc(id: string): Promise<Y.Doc> {
+    await this.#store.settled();
+    return rebuildDoc(await this.#store.readDocument(id));
   }
 
-  /** Deletes a meeting: open sockets get 4404, then everything stored is removed. */
+  /** Deletes a meeting: open sockets get 4404, then everything stored is removed (a tombstone stays). */
   delete(record: MeetingRecord): Promise<void> {
     return this.#registry.deleteMeeting(record);
   }
+
+  // The record follows the document: its title (cut like a created one) and the time of the change.
+  // Synchronous up to the submit, so the write is ordered before a deletion that follows.
+  readonly #recordChange = ({ room, changedAt }: DurableChange): Promise<void> => {
+    const title = clampTitle(titleOf(room.doc) ?? '') || room.record.title;
+    const record = { ...room.record, title, updatedAt: new Date(changedAt).toISOString() };
+    room.record = record;
+    return this.#store.putMeeting(record);
+  };
 }

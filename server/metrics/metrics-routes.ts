@@ -3,7 +3,7 @@
  * scraper must send `Authorization: Bearer TOKEN` (Prometheus: `authorization: { credentials: ... }`).
  */
 import type { FastifyInstance } from 'fastify';
-import { keyFromRequest, tokenMatches } from '../security/keys.js';
+import { tokenGuard } from '../http/guards.js';
 import type { AppMetrics } from './metrics.js';
 
 /** What the route needs. */
@@ -16,10 +16,7 @@ export interface MetricsRoutesOptions {
 /** Registers /metrics. */
 export const metricsRoutes = async (app: FastifyInstance, { metrics, token }: MetricsRoutesOptions): Promise<void> => {
   // Scrapes every few seconds would drown the access log.
-  app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
-    if (token && !tokenMatches(keyFromRequest(request.headers.authorization, ''), token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'token_required', message: 'This action requires a valid token (Authorization: Bearer TOKEN)' });
-    }
+  app.get('/metrics', { logLevel: 'warn', onRequest: tokenGuard(token, 'open') }, async (_request, reply) => {
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(body);
   });

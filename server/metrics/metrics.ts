@@ -6,10 +6,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { MESSAGE, SYNC } from '../../shared/protocol.js';
+import { frameKind } from '../../shared/protocol.js';
 import type { CollabDeps } from '../collab/collab-endpoint.js';
 import type { RegistryObserver } from '../collab/room-registry.js';
-import type { StoreObserver } from '../storage/store.js';
+import type { StoreObserver } from '../storage/meeting-store.js';
 
 // A hostile client chooses what it sends; label values derived from it are normalised and capped
 // so it cannot grow the number of series without bound.
@@ -24,16 +24,6 @@ const boundedLabel = (seen: Set<string>, { foldDigits = true } = {}) => (raw: st
   if (seen.size >= MAX_LABEL_VALUES) return OTHER;
   seen.add(value);
   return value;
-};
-
-/** The message type of a frame the server sends, named like the types of received frames. */
-export const frameTypeOf = (frame: Uint8Array): string => {
-  // Both varuints are below 128 for every type the server sends: one byte each.
-  if (frame[0] === MESSAGE.sync) return frame[1] === SYNC.step1 ? 'sync_step1' : frame[1] === SYNC.step2 ? 'sync_step2' : frame[1] === SYNC.update ? 'update' : 'sync_other';
-  if (frame[0] === MESSAGE.awareness) return 'awareness';
-  if (frame[0] === MESSAGE.queryAwareness) return 'query_awareness';
-  if (frame[0] === MESSAGE.saved) return 'saved';
-  return 'other';
 };
 
 /** Sum of the sizes of the regular files under `dir` (LevelDB keeps a flat directory). */
@@ -115,7 +105,7 @@ export class AppMetrics {
       },
       // Given the frame, the type is read from its first bytes; without it, the type is "unknown".
       frameOut: (bytes: number, frame?: Uint8Array) => {
-        framesOut.inc({ type: frame ? frameTypeOf(frame) : 'unknown' });
+        framesOut.inc({ type: frame ? frameKind(frame) : 'unknown' });
         bytesOut.inc(bytes);
       },
       rejected: (reason) => rejected.inc({ reason: reasonLabel(reason) }),

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../../shared/api-types.js';
-import type { MeetingRecord } from '../storage/meeting-record.js';
+import type { KeyHashes } from '../storage/meeting-record.js';
 
 /** Valid meeting ids: 8 to 64 URL-safe characters. */
 export const MEETING_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
@@ -26,8 +26,8 @@ const sameHash = (a: string, b: string): boolean => {
   return left.length === right.length && timingSafeEqual(left, right);
 };
 
-/** The role a key grants for a meeting, or null. Both hashes are always compared. */
-export const roleForKey = (record: MeetingRecord, key: string | undefined): Role | null => {
+/** The role a key grants for a meeting (or what is left of it), or null. Both hashes are always compared. */
+export const roleForKey = (record: KeyHashes, key: string | undefined): Role | null => {
   if (!key) return null;
   const hash = hashKey(key);
   const edit = sameHash(hash, record.editKeyHash);

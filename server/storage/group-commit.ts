@@ -24,8 +24,12 @@ export class GroupCommit<Op> {
     this.#onBatch = onBatch;
   }
 
-  /** Queues operations; resolves once the batch holding them is on disk, rejects if that batch failed. */
-  submit(ops: readonly Op[]): Promise<void> {
+  /**
+   * Queues operations; resolves with `result` once the batch holding them is on disk, rejects if
+   * that batch failed. Every submission settles through the same one step after its batch, so the
+   * promises of one batch settle in submission order too.
+   */
+  submit<T = void>(ops: readonly Op[], result?: T): Promise<T> {
     if (!this.#open) {
       let resolve!: () => void;
       let reject!: (error: unknown) => void;
@@ -38,7 +42,7 @@ export class GroupCommit<Op> {
       if (!this.#inFlight) setImmediate(() => this.#flush());
     }
     for (const op of ops) this.#open.ops.push(op);
-    return this.#open.promise;
+    return this.#open.promise.then(() => result as T);
   }
 
   /** Resolves (never rejects) once everything submitted so far has been written or has failed. */

@@ -82,7 +82,13 @@ describe('meeting keys', () => {
     expect(await errorCode(crossSite)).toBe('origin_not_allowed');
     expect((await call(server, 'GET', path, { bearer: doomed.editKey })).status).toBe(200);
     expect((await call(server, 'DELETE', path, { bearer: doomed.editKey, origin: server.url })).status).toBe(204);
-    expect((await call(server, 'GET', path, { bearer: doomed.editKey })).status).toBe(404);
+    // Deleted, said only to its key holders; to anyone else it is unknown.
+    const gone = await call(server, 'GET', path, { bearer: doomed.viewKey });
+    expect(gone.status).toBe(410);
+    expect(await errorCode(gone)).toBe('meeting_deleted');
+    const stranger = await call(server, 'GET', path, { bearer: 'not-a-key-of-this-meeting' });
+    expect(stranger.status).toBe(404);
+    expect(await errorCode(stranger)).toBe('meeting_not_found');
   });
 
   it('creating a meeting from a foreign Origin is refused; same-origin and Origin-less tools may', async () => {
@@ -129,7 +135,7 @@ describe('meeting keys', () => {
 
   it('a view key cannot write (sync step 2 or update: 4403, nothing stored); its no-op sync step 2 passes', async () => {
     const before = await meetingState(server, mine.id, mine.editKey);
-    const doc = await server.app.meetpad.meetings.loadDoc(mine.id);
+    const doc = await server.app.meetpad.meetings.readDoc(mine.id);
     const updates: Uint8Array[] = [];
     doc.on('update', (update: Uint8Array) => updates.push(update));
     doc.getText('notes').insert(0, 'VIEWER WAS HERE');

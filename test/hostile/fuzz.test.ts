@@ -155,7 +155,7 @@ it(`fuzzed y-websocket frames never crash the server, never half-apply, never di
   cleanup.push(closeServer);
   const meeting = await createMeeting(server.url, { title: 'Fuzz' });
   const { id, editKey } = meeting;
-  const initial = await server.app.meetpad.meetings.loadDoc(id);
+  const initial = await server.app.meetpad.meetings.readDoc(id);
   const initialState = Y.encodeStateAsUpdate(initial);
   initial.destroy();
 
@@ -192,7 +192,7 @@ it(`fuzzed y-websocket frames never crash the server, never half-apply, never di
   recorder.destroy();
 
   // 2. A hostile client's own valid traffic, encoded with y-protocols: content nobody has yet.
-  const hostileDoc = await server.app.meetpad.meetings.loadDoc(id);
+  const hostileDoc = await server.app.meetpad.meetings.readDoc(id);
   hostileDoc.clientID = HOSTILE_CLIENT;
   const startVector = Y.encodeStateVector(hostileDoc);
   const generated: Uint8Array[] = [];
@@ -309,7 +309,7 @@ it(`fuzzed y-websocket frames never crash the server, never half-apply, never di
   await closeServer();
   server = await startServer({ dataDir });
   serverOpen = true;
-  const stored = await server.app.meetpad.meetings.loadDoc(id);
+  const stored = await server.app.meetpad.meetings.readDoc(id);
   const expected = new Y.Doc();
   Y.applyUpdate(expected, initialState);
   for (const update of healthyUpdates) Y.applyUpdate(expected, update);

@@ -207,8 +207,7 @@ const docText = (doc: Y.Doc): string => doc.getText('agenda').toString() + doc.g
 
 /** Reads a meeting's export and its stored document (replayed from LevelDB alone). */
 export const meetingState = async (server: TestServer, id: string, key: string): Promise<MeetingState> => {
-  await server.app.meetpad.store.flushed();
-  const stored = await server.app.meetpad.meetings.loadDoc(id);
+  const stored = await server.app.meetpad.meetings.readDoc(id);
   const state: MeetingState = {
     exported: (await exportText(server.url, id, key)).text,
     storedText: docText(stored),

@@ -61,7 +61,7 @@ const setScene = async (server: TestServer): Promise<Scene> => {
   const meeting = await createMeeting(server.url, { title: 'Hostile world' });
   const observer = await joinObserver(server.wsUrl, meeting.id, meeting.editKey);
   observer.provider.awareness.setLocalStateField('user', { name: 'Observer', color: '#336699' });
-  const room = await server.app.meetpad.registry.peek(meeting.id)!;
+  const room = server.app.meetpad.registry.loadedRoom(meeting.id)!;
   await waitFor(() => room.awareness.getStates().get(observer.doc.clientID)?.user, 'the observer presence to reach the server');
   const scene: Scene = { server, meeting, observer, before: await meetingState(server, meeting.id, meeting.editKey), cleanup: [() => observer.destroy()] };
   openScenes.add(scene);
@@ -76,7 +76,7 @@ const expectUnchanged = async (scene: Scene): Promise<void> => {
   expect(await meetingState(server, meeting.id, meeting.editKey)).toEqual(before);
   expect(observer.closes).toEqual([]);
   expect(pageText(observer.doc)).toBe(before.exported);
-  const room = await server.app.meetpad.registry.peek(meeting.id)!;
+  const room = server.app.meetpad.registry.loadedRoom(meeting.id)!;
   expect(room.awareness.getStates().get(observer.doc.clientID)).toEqual({ user: { name: 'Observer', color: '#336699' } });
   const mark = `still-editing-${++edits}`;
   observer.doc.getText('notes').insert(0, mark);
@@ -99,8 +99,7 @@ const closeCodeFor = async (scene: Scene, frames: Array<Uint8Array | string>, ke
 
 /** A doc holding what the meeting stores, for building updates with valid dependencies. */
 const storedDoc = async (scene: Scene): Promise<Y.Doc> => {
-  await scene.server.app.meetpad.store.flushed();
-  return scene.server.app.meetpad.meetings.loadDoc(scene.meeting.id);
+  return scene.server.app.meetpad.meetings.readDoc(scene.meeting.id);
 };
 
 /** Updates produced by `edit` on a copy of the stored document, one per transaction. */
@@ -516,7 +515,7 @@ describe('slow consumers and half-open sockets', () => {
     expect(await roundTrip(slow)).toBe(true);
     scene.cleanup.push(() => slow.ws.terminate());
     slow.ws.pause(); // stops reading: the kernel buffers fill, then the server's send buffer
-    const room = await server.app.meetpad.registry.peek(scene.meeting.id)!;
+    const room = server.app.meetpad.registry.loadedRoom(scene.meeting.id)!;
     const typist = await joinObserver(server.wsUrl, scene.meeting.id, scene.meeting.editKey);
     scene.cleanup.push(() => typist.destroy());
     expect(room.peers.size).toBe(3);
@@ -577,7 +576,7 @@ describe('deleted meetings', () => {
     stale.provider.disconnect();
     stale.doc.getText('notes').insert(0, 'STALE OFFLINE EDIT ');
     // A client keeps writing while the meeting is deleted under it.
-    const doc = await server.app.meetpad.meetings.loadDoc(meeting.id);
+    const doc = await server.app.meetpad.meetings.readDoc(meeting.id);
     doc.on('update', (update: Uint8Array) => writer.send(updateMsg(update)));
     let writing = true;
     const writes = (async () => {
@@ -598,15 +597,15 @@ describe('deleted meetings', () => {
     stale.provider.connect();
     await waitFor(() => stale.closes.length >= closesBefore + 3, 'the stale client to try three times');
     expect(stale.provider.synced).toBe(false);
-    expect(await upgradeStatus(server.wsUrl, `/collab/${meeting.id}?key=${meeting.editKey}`)).toBe(404);
-    expect((await fetch(`${server.url}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.editKey}` } })).status).toBe(404);
-    expect((await exportText(server.url, meeting.id, meeting.editKey)).status).toBe(404);
-    await server.app.meetpad.store.flushed();
+    expect(await upgradeStatus(server.wsUrl, `/collab/${meeting.id}?key=${meeting.editKey}`)).toBe(410);
+    expect((await fetch(`${server.url}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.editKey}` } })).status).toBe(410);
+    expect((await exportText(server.url, meeting.id, meeting.editKey)).status).toBe(410);
+    await server.app.meetpad.store.settled();
     expect(await server.app.meetpad.store.getMeeting(meeting.id)).toBeUndefined();
-    const stored = await server.app.meetpad.store.loadDocument(meeting.id);
+    const stored = await server.app.meetpad.store.readDocument(meeting.id);
     expect(stored.snapshot).toBeNull();
     expect(stored.updates).toEqual([]);
-    expect(server.app.meetpad.registry.peek(meeting.id)).toBeUndefined();
+    expect(server.app.meetpad.registry.stateOf(meeting.id)).toBe('unloaded');
   });
 });
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { notesOf } from '../../shared/doc-schema.js';
 import { backup } from '../../server/cli/backup.js';
-import { BackupError, type BackupManifest } from '../../server/cli/backup-format.js';
+import { BackupError, type BackupManifest } from '../../server/backup/backup-format.js';
 import { restore } from '../../server/cli/restore.js';
 import { joinMeeting, pageOf } from '../helpers/clients.js';
 import { createMeeting, startTestServer, tempDir, waitFor, type CreatedMeeting } from '../helpers/server.js';

@@ -7,8 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { joinMeeting, rawSocket, syncFrame, upgradeStatus, type Attendee } from '../helpers/clients.js';
 import { createMeeting, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
 import { notesOf } from '../../shared/doc-schema.js';
-import { MESSAGE, SYNC, encodeSaved } from '../../shared/protocol.js';
-import { frameTypeOf } from '../../server/metrics/metrics.js';
+import { MESSAGE, SYNC, encodeSaved, frameKind } from '../../shared/protocol.js';
 import { sample, scrape } from './ops-helpers.js';
 
 const total = (text: string, name: string): number =>
@@ -122,11 +121,11 @@ describe('/metrics', () => {
   });
 
   it('names sent frames by their y-websocket message type', () => {
-    expect(frameTypeOf(syncFrame(SYNC.step1, new Uint8Array([0])))).toBe('sync_step1');
-    expect(frameTypeOf(syncFrame(SYNC.step2, new Uint8Array([0, 0])))).toBe('sync_step2');
-    expect(frameTypeOf(syncFrame(SYNC.update, new Uint8Array([0, 0])))).toBe('update');
-    expect(frameTypeOf(new Uint8Array([MESSAGE.awareness, 0]))).toBe('awareness');
-    expect(frameTypeOf(new Uint8Array([MESSAGE.queryAwareness]))).toBe('query_awareness');
-    expect(frameTypeOf(encodeSaved(3))).toBe('saved');
+    expect(frameKind(syncFrame(SYNC.step1, new Uint8Array([0])))).toBe('sync_step1');
+    expect(frameKind(syncFrame(SYNC.step2, new Uint8Array([0, 0])))).toBe('sync_step2');
+    expect(frameKind(syncFrame(SYNC.update, new Uint8Array([0, 0])))).toBe('update');
+    expect(frameKind(new Uint8Array([MESSAGE.awareness, 0]))).toBe('awareness');
+    expect(frameKind(new Uint8Array([MESSAGE.queryAwareness]))).toBe('query_awareness');
+    expect(frameKind(encodeSaved(3))).toBe('saved');
   });
 });

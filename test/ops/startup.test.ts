@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { Level } from 'level';
 import { afterEach, describe, expect, it } from 'vitest';
 import { notesOf } from '../../shared/doc-schema.js';
-import { STORAGE_FORMAT_VERSION } from '../../server/storage/store.js';
+import { STORAGE_FORMAT_VERSION } from '../../server/storage/level-store.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { joinMeeting, pageOf, rawSocket } from '../helpers/clients.js';
 import { createMeeting, tempDir, waitFor } from '../helpers/server.js';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { joinMarkdown, splitMarkdown, titleFromMarkdown } from '../../shared/markdown.js';
 import { joinMeeting } from '../helpers/clients.js';
+import { type TestApp, buildTestApp } from '../helpers/inject-app.js';
 import { type TestServer, createMeeting, startTestServer } from '../helpers/server.js';
 import { agendaOf, notesOf } from '../../shared/doc-schema.js';
 
@@ -35,19 +36,69 @@ describe('splitting and joining', () => {
   });
 });
 
+/** What an export answered: status, content type and the exact bytes. */
+interface Exported {
+  status: number;
+  contentType: string | null | undefined;
+  bytes: Buffer;
+}
+
+/** The bytes of a successful export, checked to be served as UTF-8 Markdown. */
+const exportedBytes = async (answer: Promise<Exported>): Promise<Buffer> => {
+  const { status, contentType, bytes } = await answer;
+  expect(status).toBe(200);
+  expect(contentType).toBe('text/markdown; charset=utf-8');
+  return bytes;
+};
+
 describe('import and export through the API', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await buildTestApp();
+  });
+  afterAll(() => app.close());
+
+  const exportBytes = (id: string, key: string): Promise<Buffer> =>
+    exportedBytes(
+      app.app.inject({ method: 'GET', url: `/api/meetings/${id}/export.md?key=${key}` }).then((response) => ({
+        status: response.statusCode,
+        contentType: response.headers['content-type'] as string | undefined,
+        bytes: response.rawPayload,
+      })),
+    );
+
+  test('raw text/markdown bodies keep BOM, CRLF and a missing final newline', async () => {
+    const bytes = Buffer.from('\ufeff# Retro\r\n\r\n# notes\r\n- went well', 'utf8');
+    const response = await app.app.inject({ method: 'POST', url: '/api/meetings?title=Retro%20week%2012', headers: { 'content-type': 'text/markdown' }, payload: bytes });
+    expect(response.statusCode).toBe(201);
+    const meeting = response.json<{ id: string; title: string; viewKey: string }>();
+    expect(meeting.title).toBe('Retro week 12');
+    expect(Buffer.compare(await exportBytes(meeting.id, meeting.viewKey), bytes)).toBe(0);
+  });
+
+  test('files that are not UTF-8 are refused, not silently altered', async () => {
+    const response = await app.app.inject({ method: 'POST', url: '/api/meetings', headers: { 'content-type': 'text/markdown' }, payload: Buffer.from([0x23, 0x20, 0xe9, 0x74, 0xe9]) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<{ error: string }>().error).toBe('bad_markdown');
+  });
+});
+
+// These look at the stored agenda and notes as an attendee sees them, so a listening server.
+describe('import through the API, as an attendee sees it', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
   });
   afterAll(() => server.close());
 
-  const exportBytes = async (id: string, key: string): Promise<Buffer> => {
-    const response = await fetch(`${server.url}/api/meetings/${id}/export.md?key=${key}`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
-    return Buffer.from(await response.arrayBuffer());
-  };
+  const exportBytes = (id: string, key: string): Promise<Buffer> =>
+    exportedBytes(
+      fetch(`${server.url}/api/meetings/${id}/export.md?key=${key}`).then(async (response) => ({
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        bytes: Buffer.from(await response.arrayBuffer()),
+      })),
+    );
 
   test('the real meeting page round-trips byte for byte', async () => {
     const bytes = await readFile(fixture);
@@ -62,26 +113,11 @@ describe('import and export through the API', () => {
     attendee.destroy();
   });
 
-  test('raw text/markdown bodies keep BOM, CRLF and a missing final newline', async () => {
-    const bytes = Buffer.from('\ufeff# Retro\r\n\r\n# notes\r\n- went well', 'utf8');
-    const response = await fetch(`${server.url}/api/meetings?title=Retro%20week%2012`, { method: 'POST', headers: { 'content-type': 'text/markdown' }, body: bytes });
-    expect(response.status).toBe(201);
-    const meeting = (await response.json()) as { id: string; title: string; viewKey: string };
-    expect(meeting.title).toBe('Retro week 12');
-    expect(Buffer.compare(await exportBytes(meeting.id, meeting.viewKey), bytes)).toBe(0);
-  });
-
   test('an import without a Notes heading puts everything in notes', async () => {
     const meeting = await createMeeting(server.url, { markdown: '# Standup\n- Ana: done' });
     const attendee = await joinMeeting(server.wsUrl, meeting.id, meeting.viewKey);
     expect(agendaOf(attendee.doc).toString()).toBe('');
     expect(notesOf(attendee.doc).toString()).toBe('# Standup\n- Ana: done');
     attendee.destroy();
-  });
-
-  test('files that are not UTF-8 are refused, not silently altered', async () => {
-    const response = await fetch(`${server.url}/api/meetings`, { method: 'POST', headers: { 'content-type': 'text/markdown' }, body: Buffer.from([0x23, 0x20, 0xe9, 0x74, 0xe9]) });
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toBe('bad_markdown');
   });
 });

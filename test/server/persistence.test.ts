@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { agendaOf, notesOf } from '../../shared/doc-schema.js';
-import { MeetingStore } from '../../server/storage/store.js';
+import { LevelStore } from '../../server/storage/level-store.js';
+import { rebuildDoc } from '../../server/storage/stored-document.js';
 import { joinMeeting, pageOf } from '../helpers/clients.js';
 import { createMeeting, startTestServer, tempDir, waitFor } from '../helpers/server.js';
 
@@ -13,13 +14,9 @@ afterEach(async () => {
 });
 
 const replayStorage = async (dataDir: string, id: string): Promise<Y.Doc> => {
-  const store = await MeetingStore.open(dataDir);
+  const store = await LevelStore.open(dataDir);
   try {
-    const stored = await store.loadDocument(id);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const update of stored.updates) Y.applyUpdate(doc, update);
-    return doc;
+    return rebuildDoc(await store.readDocument(id));
   } finally {
     await store.close();
   }
@@ -67,16 +64,16 @@ describe('storage', () => {
       else notes.insert(i % (notes.length + 1), `w${i} `);
       if (i % 25 === 0) await new Promise((r) => setTimeout(r, 2));
     }
-    const room = await server.app.meetpad.registry.acquire(meeting.id);
+    const room = server.app.meetpad.registry.loadedRoom(meeting.id)!;
     await waitFor(() => pageOf(room.doc) === pageOf(writer.doc), 'server has every edit');
-    await room.durable();
+    await room.quiet();
     await room.compact();
     const live = { page: pageOf(room.doc), sv: Y.encodeStateVector(room.doc) };
     writer.destroy();
     await server.close({ keepData: true });
 
-    const store = await MeetingStore.open(dataDir);
-    const stored = await store.loadDocument(meeting.id);
+    const store = await LevelStore.open(dataDir);
+    const stored = await store.readDocument(meeting.id);
     await store.close();
     expect(stored.snapshot).not.toBeNull();
     expect(stored.updates.length).toBeLessThan(50);
@@ -88,7 +85,7 @@ describe('storage', () => {
   test('a second server on the same data directory fails fast with a clear message', async () => {
     const server = await startTestServer();
     try {
-      await expect(MeetingStore.open(server.dataDir)).rejects.toThrow(/in use by another meetpad process/);
+      await expect(LevelStore.open(server.dataDir)).rejects.toThrow(/in use by another meetpad process/);
     } finally {
       await server.close();
     }

@@ -1,37 +1,33 @@
 /**
- * The LevelDB layout. Per meeting: a record, an index entry for listing, a compacted snapshot and an
- * append-only log of updates. All writes go through one group commit, so they reach disk in order.
+ * The LevelDB store, the embedded default. Per meeting: a record, an index entry for listing, a
+ * compacted snapshot and an append-only log of updates; a tombstone once deleted. All writes go
+ * through one group commit, so they settle in submission order (the MeetingStore contract).
  *
- *   meetings  id                -> MeetingRecord (JSON)
- *   created   createdAt!id      -> '' (newest-first listing)
- *   snapshots id                -> Yjs update encoding the folded state
- *   updates   id!seq(12 hex)    -> Yjs update (seq grows by one per appended update)
- *   system    'format'          -> storage format version
+ *   meetings   id                -> MeetingRecord (JSON)
+ *   created    createdAt!id      -> '' (newest-first listing)
+ *   snapshots  id                -> Yjs update encoding the folded state
+ *   updates    id!seq(12 hex)    -> Yjs update (seq grows by one per appended update)
+ *   tombstones id                -> Tombstone (JSON)
+ *   system     'format'          -> storage format version
  */
 import type { AbstractBatchOperation } from 'abstract-level';
 import { Level } from 'level';
 import { GroupCommit } from './group-commit.js';
-import type { MeetingRecord } from './meeting-record.js';
+import { tombstoneOf, type MeetingRecord, type Tombstone } from './meeting-record.js';
+import {
+  LogBusyError,
+  StoreOpenError,
+  asStorageError,
+  type MeetingPage,
+  type MeetingStore,
+  type OpenedDocument,
+  type StoreObserver,
+  type StoredDocument,
+  type UpdateLog,
+} from './meeting-store.js';
 
 /** The storage format this code writes and understands. */
 export const STORAGE_FORMAT_VERSION = 1;
-
-/** The data directory could not be opened; the message says why in words an admin can act on. */
-export class StoreOpenError extends Error {
-  override name = 'StoreOpenError';
-}
-
-/** A document as stored: the snapshot and the log entries after it. */
-export interface StoredDocument {
-  snapshot: Uint8Array | null;
-  updates: Uint8Array[];
-  /** Sequence number of the first log entry (or of the next one, when the log is empty). */
-  firstSeq: number;
-  /** Sequence number the next appended update gets. */
-  nextSeq: number;
-  /** Bytes of snapshot plus log. */
-  bytes: number;
-}
 
 type Db = Level<string, string>;
 // Values differ per sublevel (JSON records, binary updates), so the batch type is loose here.
@@ -42,21 +38,19 @@ const logKey = (id: string, seq: number): string => `${id}!${seq.toString(16).pa
 const seqOfLogKey = (key: string): number => Number.parseInt(key.slice(key.lastIndexOf('!') + 1), 16);
 // '!' sorts before every id character and '"' right after it: [id!, id") spans exactly one meeting.
 const logRange = (id: string) => ({ gte: `${id}!`, lt: `${id}"` });
-
-/** Hooks the store calls so the app can count and log without the store knowing about metrics. */
-export interface StoreObserver {
-  onBatch?(size: number, seconds: number, error?: unknown): void;
-}
+const createdKey = (record: MeetingRecord): string => `${record.createdAt}!${record.id}`;
 
 /** The meetpad database in one data directory. */
-export class MeetingStore {
+export class LevelStore implements MeetingStore {
   readonly #db: Db;
   readonly #meetings;
   readonly #created;
   readonly #snapshots;
   readonly #updates;
+  readonly #tombstones;
   readonly #system;
   readonly #commit: GroupCommit<BatchOp>;
+  readonly #openLogs = new Set<string>();
   #lastWriteFailed = false;
 
   private constructor(db: Db, sync: boolean, observer: StoreObserver) {
@@ -65,9 +59,10 @@ export class MeetingStore {
     this.#created = db.sublevel<string, string>('created', { valueEncoding: 'utf8' });
     this.#snapshots = db.sublevel<string, Uint8Array>('snapshots', { valueEncoding: 'view' });
     this.#updates = db.sublevel<string, Uint8Array>('updates', { valueEncoding: 'view' });
+    this.#tombstones = db.sublevel<string, Tombstone>('tombstones', { valueEncoding: 'json' });
     this.#system = db.sublevel<string, number>('system', { valueEncoding: 'json' });
     this.#commit = new GroupCommit<BatchOp>(
-      (ops) => db.batch(ops, { sync }),
+      (ops) => asStorageError(db.batch(ops, { sync }), 'writing to LevelDB failed'),
       (size, seconds, error) => {
         this.#lastWriteFailed = error !== undefined;
         observer.onBatch?.(size, seconds, error);
@@ -76,14 +71,14 @@ export class MeetingStore {
   }
 
   /** Opens (creating if needed) the database; fails fast if another process holds it or it is newer. */
-  static async open(dir: string, options: { sync?: boolean; observer?: StoreObserver } = {}): Promise<MeetingStore> {
+  static async open(dir: string, options: { sync?: boolean; observer?: StoreObserver } = {}): Promise<LevelStore> {
     const db: Db = new Level<string, string>(dir, { valueEncoding: 'utf8' });
     try {
       await db.open();
     } catch (error) {
       throw describeOpenError(dir, error);
     }
-    const store = new MeetingStore(db, options.sync ?? false, options.observer ?? {});
+    const store = new LevelStore(db, options.sync ?? false, options.observer ?? {});
     try {
       await store.#checkFormat(dir);
     } catch (error) {
@@ -104,114 +99,133 @@ export class MeetingStore {
     }
   }
 
-  /** False after a write batch failed, until one succeeds again. */
   get writable(): boolean {
     return !this.#lastWriteFailed && this.#db.status === 'open';
   }
 
-  /** Writes a marker through the normal write path; a success makes the store writable again. */
   probe(): Promise<void> {
     return this.#commit.submit([{ type: 'put', sublevel: this.#system, key: 'probe', value: Date.now() }]);
   }
 
-  /** The meeting's record, or undefined. */
   getMeeting(id: string): Promise<MeetingRecord | undefined> {
-    return this.#meetings.get(id);
+    return asStorageError(this.#meetings.get(id), 'reading a meeting failed');
   }
 
-  /** Stores a new meeting with its initial document state, atomically. */
+  getTombstone(id: string): Promise<Tombstone | undefined> {
+    return asStorageError(this.#tombstones.get(id), 'reading a meeting failed');
+  }
+
   createMeeting(record: MeetingRecord, initialState: Uint8Array): Promise<void> {
     return this.#commit.submit([
       { type: 'put', sublevel: this.#meetings, key: record.id, value: record },
-      { type: 'put', sublevel: this.#created, key: `${record.createdAt}!${record.id}`, value: '' },
+      { type: 'put', sublevel: this.#created, key: createdKey(record), value: '' },
       { type: 'put', sublevel: this.#snapshots, key: record.id, value: initialState },
     ]);
   }
 
-  /** Rewrites a meeting's record (title, updatedAt). */
   putMeeting(record: MeetingRecord): Promise<void> {
     return this.#commit.submit([{ type: 'put', sublevel: this.#meetings, key: record.id, value: record }]);
   }
 
-  /** Meetings newest first; `before` is the cursor returned by the previous page. */
-  async listMeetings(limit: number, before?: string): Promise<{ meetings: MeetingRecord[]; nextCursor: string | null }> {
-    const keys = await this.#created.keys({ reverse: true, limit: limit + 1, ...(before ? { lt: before } : {}) }).all();
+  listMeetings(limit: number, cursor?: string): Promise<MeetingPage> {
+    return asStorageError(this.#list(limit, cursor), 'listing meetings failed');
+  }
+
+  async #list(limit: number, cursor?: string): Promise<MeetingPage> {
+    const keys = await this.#created.keys({ reverse: true, limit: limit + 1, ...(cursor ? { lt: cursor } : {}) }).all();
     const page = keys.slice(0, limit);
-    const ids = page.map((key) => key.slice(key.lastIndexOf('!') + 1));
-    const records = await this.#meetings.getMany(ids);
+    const records = await this.#meetings.getMany(page.map((key) => key.slice(key.lastIndexOf('!') + 1)));
     return {
       meetings: records.filter((record): record is MeetingRecord => record !== undefined),
       nextCursor: keys.length > limit ? (page.at(-1) ?? null) : null,
     };
   }
 
-  /** Every meeting id, in id order (for backups and tools). */
   async *meetingIds(): AsyncGenerator<string> {
     for await (const id of this.#meetings.keys()) yield id;
   }
 
-  /**
-   * Reads a meeting's snapshot and update log from one LevelDB snapshot, so a compaction committing
-   * meanwhile cannot make the read miss the entries it folded.
-   */
-  async loadDocument(id: string): Promise<StoredDocument> {
+  async readDocument(id: string): Promise<StoredDocument> {
+    return (await asStorageError(this.#read(id), 'reading a meeting failed')).stored;
+  }
+
+  async openDocument(id: string): Promise<OpenedDocument> {
+    if (this.#openLogs.has(id)) throw new LogBusyError(`the log of meeting ${id} is already open`);
+    this.#openLogs.add(id);
+    try {
+      const { stored, firstSeq, lastSeq } = await asStorageError(this.#read(id), 'reading a meeting failed');
+      return { stored, log: this.#log(id, firstSeq, lastSeq) };
+    } catch (error) {
+      this.#openLogs.delete(id);
+      throw error;
+    }
+  }
+
+  // One LevelDB snapshot, so a compaction committing meanwhile cannot make the read miss the
+  // entries it folded.
+  async #read(id: string): Promise<{ stored: StoredDocument; firstSeq: number; lastSeq: number }> {
     const view = this.#db.snapshot();
     try {
       const snapshot = (await this.#snapshots.get(id, { snapshot: view })) ?? null;
       const updates: Uint8Array[] = [];
       let firstSeq = -1;
       let lastSeq = -1;
-      let bytes = snapshot?.byteLength ?? 0;
       for await (const [key, value] of this.#updates.iterator({ ...logRange(id), snapshot: view })) {
-        const seq = seqOfLogKey(key);
-        if (firstSeq < 0) firstSeq = seq;
-        lastSeq = seq;
+        lastSeq = seqOfLogKey(key);
+        if (firstSeq < 0) firstSeq = lastSeq;
         updates.push(value);
-        bytes += value.byteLength;
       }
-      // With an empty log (new or just compacted) numbering restarts at 0: no entry remains to clash with.
-      const nextSeq = lastSeq + 1;
-      return { snapshot, updates, firstSeq: firstSeq < 0 ? nextSeq : firstSeq, nextSeq, bytes };
+      return { stored: { snapshot, updates }, firstSeq, lastSeq };
     } finally {
       await view.close();
     }
   }
 
-  /** Appends one update to a meeting's log; resolves once it is on disk. */
-  appendUpdate(id: string, seq: number, update: Uint8Array): Promise<void> {
-    return this.#commit.submit([{ type: 'put', sublevel: this.#updates, key: logKey(id, seq), value: update }]);
+  #log(id: string, firstSeq: number, lastSeq: number): UpdateLog {
+    // With an empty log (new or just compacted) numbering restarts at 0: no entry remains to clash with.
+    let next = lastSeq + 1;
+    let first = firstSeq < 0 ? next : firstSeq;
+    let open = true;
+    return {
+      append: (update) => {
+        const seq = next++;
+        return this.#commit.submit([{ type: 'put', sublevel: this.#updates, key: logKey(id, seq), value: update }], seq);
+      },
+      compact: async (snapshot, upTo) => {
+        const ops: BatchOp[] = [{ type: 'put', sublevel: this.#snapshots, key: id, value: snapshot } as BatchOp];
+        for (let seq = first; seq <= upTo; seq++) ops.push({ type: 'del', sublevel: this.#updates, key: logKey(id, seq) });
+        await this.#commit.submit(ops);
+        first = Math.max(first, upTo + 1);
+      },
+      get head() {
+        return next - 1;
+      },
+      get length() {
+        return next - first;
+      },
+      close: () => {
+        if (open) this.#openLogs.delete(id);
+        open = false;
+      },
+    };
   }
 
-  /**
-   * Replaces log entries firstSeq..lastSeq with a snapshot, in one atomic batch. The snapshot must
-   * contain everything those entries hold (it may hold more: applying an update twice is harmless).
-   */
-  compact(id: string, snapshot: Uint8Array, firstSeq: number, lastSeq: number): Promise<void> {
-    const ops: BatchOp[] = [{ type: 'put', sublevel: this.#snapshots, key: id, value: snapshot } as BatchOp];
-    for (let seq = firstSeq; seq <= lastSeq; seq++) {
-      ops.push({ type: 'del', sublevel: this.#updates, key: logKey(id, seq) });
-    }
-    return this.#commit.submit(ops);
-  }
-
-  /** Removes a meeting: record, index entry, snapshot and log, in one atomic batch. */
   async deleteMeeting(record: MeetingRecord): Promise<void> {
     await this.#commit.settled();
-    const logKeys = await this.#updates.keys(logRange(record.id)).all();
+    const logKeys = await asStorageError(this.#updates.keys(logRange(record.id)).all(), 'reading a meeting failed');
     await this.#commit.submit([
       { type: 'del', sublevel: this.#meetings, key: record.id },
-      { type: 'del', sublevel: this.#created, key: `${record.createdAt}!${record.id}` },
+      { type: 'del', sublevel: this.#created, key: createdKey(record) },
       { type: 'del', sublevel: this.#snapshots, key: record.id },
       ...logKeys.map((key) => ({ type: 'del' as const, sublevel: this.#updates, key })),
+      { type: 'put', sublevel: this.#tombstones, key: record.id, value: tombstoneOf(record, new Date().toISOString()) },
     ]);
   }
 
-  /** Resolves once every write submitted so far has reached disk or failed. */
-  flushed(): Promise<void> {
+  settled(): Promise<void> {
     return this.#commit.settled();
   }
 
-  /** Flushes and closes the database. */
   async close(): Promise<void> {
     await this.#commit.settled();
     if (this.#db.status === 'open') await this.#db.close();

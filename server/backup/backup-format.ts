@@ -7,12 +7,12 @@
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as Y from 'yjs';
-import { agendaOf, notesOf } from '../../shared/doc-schema.js';
-import { joinMarkdown } from '../../shared/markdown.js';
+import { markdownOfDoc } from '../../shared/markdown.js';
 import { MEETING_ID_PATTERN } from '../security/keys.js';
+import { STORAGE_FORMAT_VERSION } from '../storage/level-store.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
-import { STORAGE_FORMAT_VERSION, type MeetingStore } from '../storage/store.js';
+import type { MeetingStore } from '../storage/meeting-store.js';
+import { rebuildDoc, stateOfStored } from '../storage/stored-document.js';
 
 /** The name in every manifest. */
 export const BACKUP_FORMAT = 'meetpad-backup';
@@ -44,35 +44,21 @@ export class BackupError extends Error {
 
 /** The Markdown export of a Yjs state. */
 export const markdownOfState = (state: Uint8Array): string => {
-  const doc = new Y.Doc();
+  const doc = rebuildDoc({ snapshot: state, updates: [] });
   try {
-    Y.applyUpdate(doc, state);
-    return joinMarkdown({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
+    return markdownOfDoc(doc);
   } finally {
     doc.destroy();
   }
 };
 
-/** The durable state of one meeting (loadDocument reads from one consistent LevelDB snapshot). */
-export const readDurableState = async (store: MeetingStore, id: string): Promise<Uint8Array> => {
-  const stored = await store.loadDocument(id);
-  const doc = new Y.Doc();
-  try {
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const update of stored.updates) Y.applyUpdate(doc, update);
-    return Y.encodeStateAsUpdate(doc);
-  } finally {
-    doc.destroy();
-  }
-};
-
-/** Every meeting of a store, as backup entries. */
+/** Every meeting of a store, as backup entries (only what is on disk). */
 export async function* readBackupEntries(store: MeetingStore): AsyncGenerator<BackupEntry> {
-  await store.flushed();
+  await store.settled();
   for await (const id of store.meetingIds()) {
     const record = await store.getMeeting(id);
     if (!record) continue; // deleted while we were reading
-    const state = await readDurableState(store, id);
+    const state = stateOfStored(await store.readDocument(id));
     yield { record, state, markdown: markdownOfState(state) };
   }
 }

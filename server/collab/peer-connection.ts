@@ -13,8 +13,7 @@ import type { Role } from '../security/keys.js';
 import { TokenBucket } from '../security/token-bucket.js';
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awareness-check.js';
 import type { Room, Peer } from './room.js';
-import type { RoomRegistry } from './room-registry.js';
-import { MeetingGoneError } from './room-registry.js';
+import { MeetingGoneError, RoomUnavailableError, type Lease, type RoomRegistry } from './room-registry.js';
 import { addsContent, checkUpdate, isNoOp } from './update-check.js';
 import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './wire.js';
 
@@ -67,12 +66,12 @@ const AWARENESS_ABUSE_FACTOR = 10;
 const TERMINATE_AFTER_CLOSE_MS = 2000;
 
 /** A y-websocket peer bound to one room. */
-export class Connection implements Peer {
+export class PeerConnection implements Peer {
   /** Set by ping/pong: false if the peer has not answered the last ping. */
   alive = true;
   readonly role: Role;
   readonly #ws: WebSocket;
-  readonly #registry: RoomRegistry;
+  readonly #lease: Lease;
   readonly #options: ConnectionOptions;
   readonly #log: () => FastifyBaseLogger;
   #room: Room | null = null;
@@ -89,11 +88,11 @@ export class Connection implements Peer {
   #savedSent = 0;
   #ackScheduled = false;
   readonly #waiting: Array<{ update: Uint8Array; frame: number }> = [];
+  #stopRetrying: (() => void) | null = null;
   #resumeTimer: NodeJS.Timeout | null = null;
 
   constructor(ws: WebSocket, meetingId: string, registry: RoomRegistry, options: ConnectionOptions) {
     this.#ws = ws;
-    this.#registry = registry;
     this.#options = options;
     this.role = options.role;
     this.#log = options.log;
@@ -106,7 +105,9 @@ export class Connection implements Peer {
     ws.on('close', this.#onClose);
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (error) => this.#log().debug({ err: error }, 'socket error'));
-    registry.acquire(meetingId).then(this.#onRoom, this.#onLoadError);
+    // The lease counts from now, so a socket that closes while the room loads still lets it unload.
+    this.#lease = registry.lease(meetingId);
+    this.#lease.room.then(this.#onRoom, this.#onLoadError);
   }
 
   /** Sends a frame unless the peer is too slow to keep up (then it is disconnected). */
@@ -149,7 +150,7 @@ export class Connection implements Peer {
     if (this.#closed) return;
     if (!room.accepting) return this.close(CLOSE.storageUnavailable, 'storage unavailable');
     this.#room = room;
-    this.#registry.join(room, this);
+    this.#lease.join(this);
     this.send(syncStep1Frame(Y.encodeStateVector(room.doc)));
     const present = [...room.awareness.getStates().keys()];
     if (present.length) this.send(awarenessFrame(room.awareness, present));
@@ -159,7 +160,9 @@ export class Connection implements Peer {
   };
 
   readonly #onLoadError = (error: unknown): void => {
-    if (error instanceof MeetingGoneError) return this.close(CLOSE.deleted, 'meeting not found');
+    if (error instanceof MeetingGoneError) return this.close(CLOSE.deleted, 'meeting deleted');
+    // The registry logged the failure once; every socket refused during its back-off is not news.
+    if (error instanceof RoomUnavailableError) return this.close(CLOSE.storageUnavailable, 'storage unavailable, retry later');
     this.#log().error({ err: error }, 'loading the meeting failed');
     this.close(CLOSE.storageUnavailable, 'could not load the meeting');
   };
@@ -240,29 +243,42 @@ export class Connection implements Peer {
       room.apply(update, this);
     }
     room.afterDurable(() => this.#saved(frame));
-    if (this.#waiting.length) this.#retryWaiting();
   }
 
+  // Held until the document has what it builds on; retried whenever the document changes, whoever
+  // changed it (the dependency may arrive on another socket: two tabs of one browser).
   #wait(update: Uint8Array, frame: number): void {
     const waitingBytes = this.#waiting.reduce((sum, w) => sum + w.update.byteLength, update.byteLength);
     if (this.#waiting.length >= MAX_WAITING_UPDATES || waitingBytes > this.#options.limits.maxFrameBytes) {
       throw new Refusal(CLOSE.policy, 'updates with missing dependencies');
     }
     this.#waiting.push({ update, frame });
+    this.#stopRetrying ??= this.#room!.onChange(this.#retryWaiting);
   }
 
-  #retryWaiting(): void {
-    const room = this.#room!;
-    for (let i = 0; i < this.#waiting.length; ) {
-      const { update, frame } = this.#waiting[i]!;
-      if (checkUpdate(update, room.doc).ok) {
+  readonly #retryWaiting = (): void => {
+    const room = this.#room;
+    if (!room || this.#closed) return;
+    try {
+      for (let i = 0; i < this.#waiting.length; ) {
+        const { update, frame } = this.#waiting[i]!;
+        if (!checkUpdate(update, room.doc).ok) {
+          i++;
+          continue;
+        }
         this.#waiting.splice(i, 1);
+        // Applying it changes the document, which schedules the next retry for the rest.
         this.#receiveUpdate(update, frame);
-        return; // #receiveUpdate retries the rest
+        break;
       }
-      i++;
+    } catch (error) {
+      this.#refuse(error instanceof Refusal ? error : new Refusal(CLOSE.policy, `malformed message: ${(error as Error).message}`));
     }
-  }
+    if (this.#waiting.length === 0) {
+      this.#stopRetrying?.();
+      this.#stopRetrying = null;
+    }
+  };
 
   // Acks are a prefix count: never past a frame that still waits for its dependencies.
   #saved(frame: number): void {
@@ -349,15 +365,19 @@ export class Connection implements Peer {
     this.#release();
   };
 
-  // Leaves the room once: awareness states removed at once (no ghost cursors), grace period started.
+  // Leaves once: awareness states removed at once (no ghost cursors), the lease released (the last
+  // one out starts the grace period), loaded or not.
   #release(): void {
     if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
+    this.#stopRetrying?.();
+    this.#stopRetrying = null;
     const room = this.#room;
-    if (!room) return;
     this.#room = null;
-    for (const id of this.#ownedAwareness) if (room.awarenessOwners.get(id) === this) room.awarenessOwners.delete(id);
-    room.removeAwareness(this.#ownedAwareness);
-    this.#registry.leave(room, this);
+    if (room) {
+      for (const id of this.#ownedAwareness) if (room.awarenessOwners.get(id) === this) room.awarenessOwners.delete(id);
+      room.removeAwareness(this.#ownedAwareness);
+    }
+    this.#lease.release();
   }
 }
 

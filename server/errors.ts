@@ -1,10 +1,11 @@
 /**
- * Every error the HTTP API answers with, in one table. Responses are `{ error, message }`; the
- * error handler in app.ts hides the details of anything unexpected (5xx).
+ * Every coded error the server answers with, in one table: the HTTP API sends `{ error, message }`
+ * with the status, and the WebSocket endpoint refuses upgrades with the same status and body. The
+ * app's error handler hides the details of anything not listed here (500).
  */
 import createError from '@fastify/error';
 
-/** Coded API errors: `new Errors.NotFound()`. */
+/** Coded errors: `throw new Errors.MeetingNotFound()`. */
 export const Errors = {
   BadMeetingId: createError('bad_meeting_id', 'Meeting ids are 8 to 64 characters of A-Z a-z 0-9 _ -', 400),
   BadMarkdown: createError('bad_markdown', 'The Markdown cannot be stored: %s', 400),
@@ -15,5 +16,10 @@ export const Errors = {
   OriginNotAllowed: createError('origin_not_allowed', 'Requests from this Origin are not allowed', 403),
   AdminDisabled: createError('admin_disabled', 'The admin API is disabled: set MEETPAD_ADMIN_TOKEN to enable it', 403),
   MeetingNotFound: createError('meeting_not_found', 'No meeting with this id', 404),
-  Unavailable: createError('unavailable', 'The server cannot serve this right now: %s', 503),
+  MeetingDeleted: createError('meeting_deleted', 'This meeting was deleted', 410),
+  TooLarge: createError('too_large', '%s', 413),
+  StorageUnavailable: createError('storage_unavailable', 'The server cannot read or save meetings right now: %s', 503),
 } as const;
+
+/** True for the one server-side (5xx) error whose code and message are shown: anything else is "internal". */
+export const isStorageUnavailable = (error: unknown): boolean => error instanceof Errors.StorageUnavailable;

@@ -1,0 +1,37 @@
+/**
+ * Who may open a meeting: the one check behind every route and the WebSocket endpoint. The id is
+ * checked before any storage access; a deleted meeting is reported as deleted only to holders of
+ * one of its keys (to everyone else it is unknown).
+ */
+import { Errors } from '../errors.js';
+import { MEETING_ID_PATTERN, roleForKey, type Role } from '../security/keys.js';
+import type { MeetingRecord } from '../storage/meeting-record.js';
+import type { MeetingStore } from '../storage/meeting-store.js';
+
+/** A meeting opened with a key. */
+export interface MeetingAccess {
+  record: MeetingRecord;
+  role: Role;
+}
+
+/** Throws BadMeetingId unless `id` is a well-formed meeting id. */
+export const checkMeetingId = (id: string): void => {
+  if (!MEETING_ID_PATTERN.test(id)) throw new Errors.BadMeetingId();
+};
+
+/**
+ * The meeting and the role `key` grants; throws a coded error: 400 bad id, 401 no or wrong key,
+ * 404 unknown, 410 deleted.
+ */
+export const openMeeting = async (store: MeetingStore, id: string, key: string | undefined): Promise<MeetingAccess> => {
+  checkMeetingId(id);
+  if (!key) throw new Errors.KeyRequired();
+  const record = await store.getMeeting(id);
+  if (!record) {
+    const tombstone = await store.getTombstone(id);
+    throw tombstone && roleForKey(tombstone, key) ? new Errors.MeetingDeleted() : new Errors.MeetingNotFound();
+  }
+  const role = roleForKey(record, key);
+  if (!role) throw new Errors.WrongKey();
+  return { record, role };
+};

@@ -1,0 +1,109 @@
+/**
+ * The storage interface: everything the server keeps, behind one contract that LevelDB (the
+ * embedded default) and the in-memory store implement, and that other backends can implement
+ * without touching rooms, routes or tools. Sequence numbers and key layouts stay inside storage.
+ *
+ * Ordering contract: writes settle in the order they were submitted. When the promise of a write
+ * settles, every write submitted before it has settled too (resolved or rejected), so "this write
+ * is durable" implies "everything written before it is durable". A read started after a write
+ * resolved sees that write.
+ */
+import type { MeetingRecord, Tombstone } from './meeting-record.js';
+
+/** A meeting's document as stored: a folded snapshot and the log entries after it, read consistently. */
+export interface StoredDocument {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+}
+
+/**
+ * The write side of one meeting's document, held by the one room that owns the meeting in memory.
+ * A store hands out at most one open log per meeting at a time.
+ */
+export interface UpdateLog {
+  /** Appends one update; resolves with its sequence number once it is durable. */
+  append(update: Uint8Array): Promise<number>;
+  /**
+   * Replaces the snapshot with `snapshot` and removes every entry up to and including sequence
+   * number `upTo`, atomically. The snapshot must hold everything those entries hold (it may hold
+   * more: applying an update twice is harmless).
+   */
+  compact(snapshot: Uint8Array, upTo: number): Promise<void>;
+  /** Sequence number of the last appended entry (-1 before the first). */
+  readonly head: number;
+  /** Entries appended and not folded into the snapshot yet. */
+  readonly length: number;
+  /** Releases the log; a later `openDocument` of the meeting may open it again. */
+  close(): void;
+}
+
+/** A document opened for writing: what is stored, and the log to append to. */
+export interface OpenedDocument {
+  stored: StoredDocument;
+  log: UpdateLog;
+}
+
+/** One page of the newest-first meeting list. */
+export interface MeetingPage {
+  meetings: MeetingRecord[];
+  nextCursor: string | null;
+}
+
+/** Hooks a store calls so the app can count and log without the store knowing about metrics. */
+export interface StoreObserver {
+  onBatch?(size: number, seconds: number, error?: unknown): void;
+}
+
+/** Every meeting a server keeps. */
+export interface MeetingStore {
+  /** False after a write failed, until one succeeds again (readiness reports it). */
+  readonly writable: boolean;
+  /** Writes a marker through the normal write path; a success makes the store writable again. */
+  probe(): Promise<void>;
+
+  /** The meeting's record, or undefined. */
+  getMeeting(id: string): Promise<MeetingRecord | undefined>;
+  /** What is left of a deleted meeting (so its key holders can be told), or undefined. */
+  getTombstone(id: string): Promise<Tombstone | undefined>;
+  /** Stores a new meeting with its initial document state, atomically. */
+  createMeeting(record: MeetingRecord, initialState: Uint8Array): Promise<void>;
+  /** Rewrites a meeting's record (title, updatedAt). */
+  putMeeting(record: MeetingRecord): Promise<void>;
+  /** Meetings newest first; `cursor` is the `nextCursor` of the previous page. */
+  listMeetings(limit: number, cursor?: string): Promise<MeetingPage>;
+  /** Every meeting id, in id order (for backups and tools). */
+  meetingIds(): AsyncIterable<string>;
+
+  /** The meeting's stored document, read consistently (a concurrent compaction cannot hide entries). */
+  readDocument(id: string): Promise<StoredDocument>;
+  /** Reads the document and opens its log for appending; throws if the log is already open. */
+  openDocument(id: string): Promise<OpenedDocument>;
+  /** Removes a meeting (record, document, log) and leaves a tombstone, atomically. */
+  deleteMeeting(record: MeetingRecord): Promise<void>;
+
+  /** Resolves (never rejects) once every write submitted so far has settled. */
+  settled(): Promise<void>;
+  /** Settles every write and closes the store. */
+  close(): Promise<void>;
+}
+
+/** The store could not be opened; the message says why in words an admin can act on. */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
+}
+
+/** The store could not read or write (disk full, database gone...): the server answers 503. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+/** Rejections of `work` become StorageErrors (their cause kept), so callers can tell storage from bugs. */
+export const asStorageError = <T>(work: Promise<T>, what: string): Promise<T> =>
+  work.catch((error: unknown) => {
+    throw error instanceof StorageError ? error : new StorageError(`${what}: ${(error as Error).message}`, { cause: error });
+  });
+
+/** A second writer asked for a meeting's log while it is open (a bug in the caller, never input). */
+export class LogBusyError extends Error {
+  override name = 'LogBusyError';
+}

@@ -1,0 +1,169 @@
+/**
+ * An in-memory MeetingStore: the second implementation of the storage contract (it runs the same
+ * storage test suite as LevelDB), for tests and for embedding. Writes go through the same group
+ * commit, so they settle in order. `failWrites` makes every write batch fail and `pauseWrites`
+ * holds them, to test how the server behaves when storage breaks or is slow.
+ */
+import { GroupCommit } from './group-commit.js';
+import { tombstoneOf, type MeetingRecord, type Tombstone } from './meeting-record.js';
+import { LogBusyError, StorageError, type MeetingPage, type MeetingStore, type OpenedDocument, type StoreObserver, type StoredDocument, type UpdateLog } from './meeting-store.js';
+
+/** A change to the maps, applied when its batch commits. */
+type Op = () => void;
+
+interface MemoryDocument {
+  snapshot: Uint8Array | null;
+  /** seq -> update, in ascending seq order (Map keeps insertion order and seqs only grow). */
+  log: Map<number, Uint8Array>;
+}
+
+/** Every meeting, kept in this process only. */
+export class MemoryStore implements MeetingStore {
+  /** While true, every write batch fails (as a full or broken disk would). */
+  failWrites = false;
+  readonly #meetings = new Map<string, MeetingRecord>();
+  readonly #documents = new Map<string, MemoryDocument>();
+  readonly #tombstones = new Map<string, Tombstone>();
+  readonly #openLogs = new Set<string>();
+  readonly #commit: GroupCommit<Op>;
+  #lastWriteFailed = false;
+  #closed = false;
+  #paused: Promise<void> | null = null;
+
+  constructor(observer: StoreObserver = {}) {
+    this.#commit = new GroupCommit<Op>(
+      async (ops) => {
+        // A real disk answers later, never within the same turn.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        while (this.#paused) await this.#paused;
+        if (this.failWrites || this.#closed) throw new StorageError(this.#closed ? 'the store is closed' : 'injected write failure');
+        for (const op of ops) op();
+      },
+      (size, seconds, error) => {
+        this.#lastWriteFailed = error !== undefined;
+        observer.onBatch?.(size, seconds, error);
+      },
+    );
+  }
+
+  /** Holds every write batch (the one in flight included) until the returned function is called. */
+  pauseWrites(): () => void {
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    this.#paused = paused;
+    return () => {
+      if (this.#paused === paused) this.#paused = null;
+      resume();
+    };
+  }
+
+  get writable(): boolean {
+    return !this.#lastWriteFailed && !this.#closed;
+  }
+
+  probe(): Promise<void> {
+    return this.#commit.submit([() => {}]);
+  }
+
+  async getMeeting(id: string): Promise<MeetingRecord | undefined> {
+    return this.#meetings.get(id);
+  }
+
+  async getTombstone(id: string): Promise<Tombstone | undefined> {
+    return this.#tombstones.get(id);
+  }
+
+  createMeeting(record: MeetingRecord, initialState: Uint8Array): Promise<void> {
+    return this.#commit.submit([
+      () => {
+        this.#meetings.set(record.id, { ...record });
+        this.#documents.set(record.id, { snapshot: initialState, log: new Map() });
+      },
+    ]);
+  }
+
+  putMeeting(record: MeetingRecord): Promise<void> {
+    return this.#commit.submit([() => void this.#meetings.set(record.id, { ...record })]);
+  }
+
+  async listMeetings(limit: number, cursor?: string): Promise<MeetingPage> {
+    // The same cursor as LevelDB's: createdAt!id, newest first.
+    const keyed = [...this.#meetings.values()].map((record) => ({ key: `${record.createdAt}!${record.id}`, record }));
+    keyed.sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    const after = cursor ? keyed.filter(({ key }) => key < cursor) : keyed;
+    const page = after.slice(0, limit);
+    return { meetings: page.map(({ record }) => ({ ...record })), nextCursor: after.length > limit ? (page.at(-1)?.key ?? null) : null };
+  }
+
+  async *meetingIds(): AsyncGenerator<string> {
+    for (const id of [...this.#meetings.keys()].sort()) yield id;
+  }
+
+  async readDocument(id: string): Promise<StoredDocument> {
+    const doc = this.#documents.get(id);
+    return { snapshot: doc?.snapshot ?? null, updates: doc ? [...doc.log.values()] : [] };
+  }
+
+  async openDocument(id: string): Promise<OpenedDocument> {
+    if (this.#openLogs.has(id)) throw new LogBusyError(`the log of meeting ${id} is already open`);
+    this.#openLogs.add(id);
+    const stored = await this.readDocument(id);
+    const doc = this.#documents.get(id);
+    let next = doc && doc.log.size ? Math.max(...doc.log.keys()) + 1 : 0;
+    let first = doc && doc.log.size ? Math.min(...doc.log.keys()) : next;
+    let open = true;
+    const log: UpdateLog = {
+      append: (update) => {
+        const seq = next++;
+        return this.#commit.submit([() => void this.#documentOf(id).log.set(seq, update)], seq);
+      },
+      compact: async (snapshot, upTo) => {
+        await this.#commit.submit([
+          () => {
+            const target = this.#documentOf(id);
+            target.snapshot = snapshot;
+            for (const seq of target.log.keys()) if (seq <= upTo) target.log.delete(seq);
+          },
+        ]);
+        first = Math.max(first, upTo + 1);
+      },
+      get head() {
+        return next - 1;
+      },
+      get length() {
+        return next - first;
+      },
+      close: () => {
+        if (open) this.#openLogs.delete(id);
+        open = false;
+      },
+    };
+    return { stored, log };
+  }
+
+  #documentOf(id: string): MemoryDocument {
+    let doc = this.#documents.get(id);
+    if (!doc) this.#documents.set(id, (doc = { snapshot: null, log: new Map() }));
+    return doc;
+  }
+
+  async deleteMeeting(record: MeetingRecord): Promise<void> {
+    await this.#commit.settled();
+    await this.#commit.submit([
+      () => {
+        this.#meetings.delete(record.id);
+        this.#documents.delete(record.id);
+        this.#tombstones.set(record.id, tombstoneOf(record, new Date().toISOString()));
+      },
+    ]);
+  }
+
+  settled(): Promise<void> {
+    return this.#commit.settled();
+  }
+
+  async close(): Promise<void> {
+    await this.#commit.settled();
+    this.#closed = true;
+  }
+}
