@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { LevelStore } from '../storage/level-store.js';
 import { StoreOpenError } from '../storage/meeting-store.js';
-import { BackupError, readBackupEntries, writeBackupDir, type BackupEntry, type BackupLine, type BackupManifest } from '../backup/backup-format.js';
+import { BackupError, readBackupItems, writeBackupDir, type BackupItem, type BackupLine, type BackupManifest } from '../backup/backup-format.js';
 import { UsageError, cliConfig, parseArgs, runTool } from './cli-support.js';
 
 /** Where the meetings come from. */
@@ -25,8 +25,8 @@ export interface BackupOptions {
   adminToken: string;
 }
 
-/** Entries streamed by a running server. */
-async function* entriesFromServer(serverUrl: string, adminToken: string): AsyncGenerator<BackupEntry> {
+/** Items streamed by a running server. */
+async function* itemsFromServer(serverUrl: string, adminToken: string): AsyncGenerator<BackupItem> {
   if (!adminToken) throw new BackupError('The data directory is in use by a running server; set MEETPAD_ADMIN_TOKEN to the server\'s admin token to back it up through it.');
   const url = new URL('/api/admin/backup', serverUrl);
   let response: Response;
@@ -37,6 +37,7 @@ async function* entriesFromServer(serverUrl: string, adminToken: string): AsyncG
   }
   if (!response.ok || !response.body) throw new BackupError(`The server at ${url.origin} refused the backup: ${response.status} ${await response.text()}`);
   let count = 0;
+  let records = 0;
   let ended = false;
   for await (const line of createInterface({ input: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) })) {
     if (!line.trim()) continue;
@@ -44,9 +45,13 @@ async function* entriesFromServer(serverUrl: string, adminToken: string): AsyncG
     if ('meeting' in parsed) {
       count++;
       const { record, state, markdown } = parsed.meeting;
-      yield { record, state: new Uint8Array(Buffer.from(state, 'base64')), markdown };
+      yield { meeting: { record, state: new Uint8Array(Buffer.from(state, 'base64')), markdown } };
+    } else if ('record' in parsed) {
+      records++;
+      yield { record: parsed.record };
     } else if ('end' in parsed) {
       if (parsed.end.count !== count) throw new BackupError(`The server announced ${parsed.end.count} meetings but sent ${count}.`);
+      if ((parsed.end.records ?? 0) !== records) throw new BackupError(`The server announced ${parsed.end.records} records but sent ${records}.`);
       ended = true;
     }
   }
@@ -67,13 +72,13 @@ export const backup = async (options: BackupOptions): Promise<{ manifest: Backup
     }
     if (store) {
       try {
-        return { manifest: await writeBackupDir(options.dir, readBackupEntries(store)), source: 'data-dir' };
+        return { manifest: await writeBackupDir(options.dir, readBackupItems(store)), source: 'data-dir' };
       } finally {
         await store.close();
       }
     }
   }
-  return { manifest: await writeBackupDir(options.dir, entriesFromServer(options.serverUrl, options.adminToken)), source: 'server' };
+  return { manifest: await writeBackupDir(options.dir, itemsFromServer(options.serverUrl, options.adminToken)), source: 'server' };
 };
 
 const USAGE = 'npm run backup -- DIR [--data-dir PATH] [--server URL]';

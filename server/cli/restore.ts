@@ -5,15 +5,20 @@
  */
 import { pathToFileURL } from 'node:url';
 import { LevelStore } from '../storage/level-store.js';
+import type { RecordWrite } from '../storage/meeting-store.js';
+
+// Records are written in batches of this many (a backup may hold millions of small ones).
+const RECORDS_PER_BATCH = 500;
 import { BackupError, ensureEmptyDir, readBackupDir, type BackupManifest } from '../backup/backup-format.js';
 import { UsageError, cliConfig, parseArgs, runTool } from './cli-support.js';
 
 /** Restores the backup in `dir` into the empty `dataDir`; returns the backup's manifest. */
 export const restore = async ({ dir, dataDir }: { dir: string; dataDir: string }): Promise<BackupManifest> => {
   // Check everything first, so a damaged backup leaves the data directory untouched.
-  const { manifest, entries: checked } = await readBackupDir(dir);
+  const { manifest, entries: checked, records: checkedRecords } = await readBackupDir(dir);
   for await (const _entry of checked);
-  const { entries } = await readBackupDir(dir);
+  for await (const _record of checkedRecords);
+  const { entries, records } = await readBackupDir(dir);
   try {
     await ensureEmptyDir(dataDir, 'Data directory');
   } catch (error) {
@@ -23,6 +28,12 @@ export const restore = async ({ dir, dataDir }: { dir: string; dataDir: string }
   const store = await LevelStore.open(dataDir);
   try {
     for await (const { record, state } of entries) await store.createMeeting(record, state);
+    let batch: RecordWrite[] = [];
+    for await (const record of records) {
+      batch.push(record);
+      if (batch.length >= RECORDS_PER_BATCH) [await store.writeRecords(batch), (batch = [])];
+    }
+    await store.writeRecords(batch);
   } finally {
     await store.close();
   }

@@ -8,6 +8,7 @@
  *   snapshots  id                -> Yjs update encoding the folded state
  *   updates    id!seq(12 hex)    -> Yjs update (seq grows by one per appended update)
  *   tombstones id                -> Tombstone (JSON)
+ *   records    collection!key    -> a feature's record (JSON; see RecordCollection)
  *   system     'format'          -> storage format version
  */
 import type { AbstractBatchOperation } from 'abstract-level';
@@ -15,12 +16,16 @@ import { Level } from 'level';
 import { GroupCommit } from './group-commit.js';
 import { tombstoneOf, type MeetingRecord, type Tombstone } from './meeting-record.js';
 import {
+  COLLECTION_NAME,
   LogBusyError,
   StoreOpenError,
   asStorageError,
+  meetingKeyRange,
   type MeetingPage,
   type MeetingStore,
   type OpenedDocument,
+  type RecordCollection,
+  type RecordWrite,
   type StoreObserver,
   type StoredDocument,
   type UpdateLog,
@@ -48,7 +53,10 @@ export class LevelStore implements MeetingStore {
   readonly #snapshots;
   readonly #updates;
   readonly #tombstones;
+  readonly #records;
   readonly #system;
+  // Collections in use by this process: a meeting's deletion removes its records from each.
+  readonly #collections = new Set<string>();
   readonly #commit: GroupCommit<BatchOp>;
   readonly #openLogs = new Set<string>();
   #lastWriteFailed = false;
@@ -60,6 +68,7 @@ export class LevelStore implements MeetingStore {
     this.#snapshots = db.sublevel<string, Uint8Array>('snapshots', { valueEncoding: 'view' });
     this.#updates = db.sublevel<string, Uint8Array>('updates', { valueEncoding: 'view' });
     this.#tombstones = db.sublevel<string, Tombstone>('tombstones', { valueEncoding: 'json' });
+    this.#records = db.sublevel<string, unknown>('records', { valueEncoding: 'json' });
     this.#system = db.sublevel<string, number>('system', { valueEncoding: 'json' });
     this.#commit = new GroupCommit<BatchOp>(
       (ops) => asStorageError(db.batch(ops, { sync }), 'writing to LevelDB failed'),
@@ -115,11 +124,12 @@ export class LevelStore implements MeetingStore {
     return asStorageError(this.#tombstones.get(id), 'reading a meeting failed');
   }
 
-  createMeeting(record: MeetingRecord, initialState: Uint8Array): Promise<void> {
+  createMeeting(record: MeetingRecord, initialState: Uint8Array, also: readonly RecordWrite[] = []): Promise<void> {
     return this.#commit.submit([
       { type: 'put', sublevel: this.#meetings, key: record.id, value: record },
       { type: 'put', sublevel: this.#created, key: createdKey(record), value: '' },
       { type: 'put', sublevel: this.#snapshots, key: record.id, value: initialState },
+      ...this.#recordOps(also),
     ]);
   }
 
@@ -210,16 +220,60 @@ export class LevelStore implements MeetingStore {
     };
   }
 
-  async deleteMeeting(record: MeetingRecord): Promise<void> {
+  async deleteMeeting(record: MeetingRecord, also: readonly RecordWrite[] = []): Promise<void> {
     await this.#commit.settled();
     const logKeys = await asStorageError(this.#updates.keys(logRange(record.id)).all(), 'reading a meeting failed');
+    const recordKeys: string[] = [];
+    for (const name of this.#collections) {
+      const { gte, lt } = meetingKeyRange(record.id);
+      recordKeys.push(...(await asStorageError(this.#records.keys({ gte: `${name}!${gte}`, lt: `${name}!${lt}` }).all(), 'reading a meeting failed')));
+    }
     await this.#commit.submit([
       { type: 'del', sublevel: this.#meetings, key: record.id },
       { type: 'del', sublevel: this.#created, key: createdKey(record) },
       { type: 'del', sublevel: this.#snapshots, key: record.id },
       ...logKeys.map((key) => ({ type: 'del' as const, sublevel: this.#updates, key })),
+      ...recordKeys.map((key) => ({ type: 'del' as const, sublevel: this.#records, key })),
       { type: 'put', sublevel: this.#tombstones, key: record.id, value: tombstoneOf(record, new Date().toISOString()) },
+      ...this.#recordOps(also),
     ]);
+  }
+
+  collection<T>(name: string): RecordCollection<T> {
+    this.#use(name);
+    return {
+      get: (key) => asStorageError(this.#records.get(`${name}!${key}`) as Promise<T | undefined>, 'reading a record failed'),
+      put: (key, value) => this.writeRecords([{ collection: name, key, value }]),
+      delete: (key) => this.writeRecords([{ collection: name, key, value: null }]),
+      list: async (prefix = '') => {
+        const entries = await asStorageError(this.#records.iterator({ gte: `${name}!${prefix}`, lt: `${name}!${prefix}\uffff` }).all(), 'reading records failed');
+        return entries.map(([key, value]) => ({ key: key.slice(name.length + 1), value: value as T }));
+      },
+    };
+  }
+
+  writeRecords(writes: readonly RecordWrite[]): Promise<void> {
+    return this.#commit.submit(this.#recordOps(writes));
+  }
+
+  async *allRecords(): AsyncGenerator<RecordWrite> {
+    for await (const [key, value] of this.#records.iterator()) {
+      const cut = key.indexOf('!');
+      yield { collection: key.slice(0, cut), key: key.slice(cut + 1), value };
+    }
+  }
+
+  #use(name: string): void {
+    if (!COLLECTION_NAME.test(name)) throw new Error(`invalid collection name ${JSON.stringify(name)}`);
+    this.#collections.add(name);
+  }
+
+  #recordOps(writes: readonly RecordWrite[]): BatchOp[] {
+    return writes.map(({ collection, key, value }) => {
+      this.#use(collection);
+      const stored = `${collection}!${key}`;
+      return value === null ? { type: 'del', sublevel: this.#records, key: stored } : ({ type: 'put', sublevel: this.#records, key: stored, value } as BatchOp);
+    });
   }
 
   settled(): Promise<void> {

@@ -49,6 +49,36 @@ export interface MeetingPage {
   nextCursor: string | null;
 }
 
+/**
+ * One record write, for writes that must land in the same batch as another change (a series and
+ * its next meeting, an event and the change that caused it). `value: null` deletes the record.
+ */
+export interface RecordWrite {
+  collection: string;
+  key: string;
+  value: unknown;
+}
+
+/**
+ * A named set of JSON records: what features keep besides documents (series, attendance,
+ * revisions, webhooks...). Writes go through the store's ordered writes. Keys of records that
+ * belong to one meeting are that meeting's id or start with `id!`: deleting the meeting deletes
+ * them in every collection.
+ */
+export interface RecordCollection<T> {
+  get(key: string): Promise<T | undefined>;
+  put(key: string, value: T): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Records whose key starts with `prefix` (all without one), in key order. */
+  list(prefix?: string): Promise<Array<{ key: string; value: T }>>;
+}
+
+/** Collection names: lower-case words with dashes (they are part of stored keys). */
+export const COLLECTION_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+/** The key range of one meeting's records in a collection: its id itself and `id!...`. */
+export const meetingKeyRange = (id: string): { gte: string; lt: string } => ({ gte: id, lt: `${id}"` });
+
 /** Hooks a store calls so the app can count and log without the store knowing about metrics. */
 export interface StoreObserver {
   onBatch?(size: number, seconds: number, error?: unknown): void;
@@ -65,8 +95,8 @@ export interface MeetingStore {
   getMeeting(id: string): Promise<MeetingRecord | undefined>;
   /** What is left of a deleted meeting (so its key holders can be told), or undefined. */
   getTombstone(id: string): Promise<Tombstone | undefined>;
-  /** Stores a new meeting with its initial document state, atomically. */
-  createMeeting(record: MeetingRecord, initialState: Uint8Array): Promise<void>;
+  /** Stores a new meeting with its initial document state (and `also`), atomically. */
+  createMeeting(record: MeetingRecord, initialState: Uint8Array, also?: readonly RecordWrite[]): Promise<void>;
   /** Rewrites a meeting's record (title, updatedAt). */
   putMeeting(record: MeetingRecord): Promise<void>;
   /** Meetings newest first; `cursor` is the `nextCursor` of the previous page. */
@@ -78,8 +108,18 @@ export interface MeetingStore {
   readDocument(id: string): Promise<StoredDocument>;
   /** Reads the document and opens its log for appending; throws if the log is already open. */
   openDocument(id: string): Promise<OpenedDocument>;
-  /** Removes a meeting (record, document, log) and leaves a tombstone, atomically. */
-  deleteMeeting(record: MeetingRecord): Promise<void>;
+  /**
+   * Removes a meeting (record, document, log, its records in every collection) and leaves a
+   * tombstone, with `also`, atomically.
+   */
+  deleteMeeting(record: MeetingRecord, also?: readonly RecordWrite[]): Promise<void>;
+
+  /** The collection `name` (created on first use; use the same name at every start). */
+  collection<T>(name: string): RecordCollection<T>;
+  /** Applies record writes atomically, in order with every other write. */
+  writeRecords(writes: readonly RecordWrite[]): Promise<void>;
+  /** Every record of every collection, in collection then key order (for backups). */
+  allRecords(): AsyncIterable<RecordWrite>;
 
   /** Resolves (never rejects) once every write submitted so far has settled. */
   settled(): Promise<void>;

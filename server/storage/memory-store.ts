@@ -6,7 +6,20 @@
  */
 import { GroupCommit } from './group-commit.js';
 import { tombstoneOf, type MeetingRecord, type Tombstone } from './meeting-record.js';
-import { LogBusyError, StorageError, type MeetingPage, type MeetingStore, type OpenedDocument, type StoreObserver, type StoredDocument, type UpdateLog } from './meeting-store.js';
+import {
+  COLLECTION_NAME,
+  LogBusyError,
+  StorageError,
+  meetingKeyRange,
+  type MeetingPage,
+  type MeetingStore,
+  type OpenedDocument,
+  type RecordCollection,
+  type RecordWrite,
+  type StoreObserver,
+  type StoredDocument,
+  type UpdateLog,
+} from './meeting-store.js';
 
 /** A change to the maps, applied when its batch commits. */
 type Op = () => void;
@@ -24,6 +37,7 @@ export class MemoryStore implements MeetingStore {
   readonly #meetings = new Map<string, MeetingRecord>();
   readonly #documents = new Map<string, MemoryDocument>();
   readonly #tombstones = new Map<string, Tombstone>();
+  readonly #records = new Map<string, Map<string, unknown>>();
   readonly #openLogs = new Set<string>();
   readonly #commit: GroupCommit<Op>;
   #lastWriteFailed = false;
@@ -73,12 +87,13 @@ export class MemoryStore implements MeetingStore {
     return this.#tombstones.get(id);
   }
 
-  createMeeting(record: MeetingRecord, initialState: Uint8Array): Promise<void> {
+  createMeeting(record: MeetingRecord, initialState: Uint8Array, also: readonly RecordWrite[] = []): Promise<void> {
     return this.#commit.submit([
       () => {
         this.#meetings.set(record.id, { ...record });
         this.#documents.set(record.id, { snapshot: initialState, log: new Map() });
       },
+      ...this.#recordOps(also),
     ]);
   }
 
@@ -147,15 +162,58 @@ export class MemoryStore implements MeetingStore {
     return doc;
   }
 
-  async deleteMeeting(record: MeetingRecord): Promise<void> {
+  async deleteMeeting(record: MeetingRecord, also: readonly RecordWrite[] = []): Promise<void> {
     await this.#commit.settled();
+    const { gte, lt } = meetingKeyRange(record.id);
     await this.#commit.submit([
       () => {
         this.#meetings.delete(record.id);
         this.#documents.delete(record.id);
+        for (const records of this.#records.values()) for (const key of [...records.keys()]) if (key >= gte && key < lt) records.delete(key);
         this.#tombstones.set(record.id, tombstoneOf(record, new Date().toISOString()));
       },
+      ...this.#recordOps(also),
     ]);
+  }
+
+  collection<T>(name: string): RecordCollection<T> {
+    this.#recordsOf(name);
+    return {
+      get: async (key) => structuredClone(this.#recordsOf(name).get(key)) as T | undefined,
+      put: (key, value) => this.writeRecords([{ collection: name, key, value }]),
+      delete: (key) => this.writeRecords([{ collection: name, key, value: null }]),
+      list: async (prefix = '') =>
+        [...this.#recordsOf(name).entries()]
+          .filter(([key]) => key.startsWith(prefix))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([key, value]) => ({ key, value: structuredClone(value) as T })),
+    };
+  }
+
+  writeRecords(writes: readonly RecordWrite[]): Promise<void> {
+    return this.#commit.submit(this.#recordOps(writes));
+  }
+
+  async *allRecords(): AsyncGenerator<RecordWrite> {
+    for (const name of [...this.#records.keys()].sort()) {
+      for (const { key, value } of await this.collection(name).list()) yield { collection: name, key, value };
+    }
+  }
+
+  #recordsOf(name: string): Map<string, unknown> {
+    if (!COLLECTION_NAME.test(name)) throw new Error(`invalid collection name ${JSON.stringify(name)}`);
+    let records = this.#records.get(name);
+    if (!records) this.#records.set(name, (records = new Map()));
+    return records;
+  }
+
+  // Values are copied when written, as a disk would: a caller changing its object later changes nothing stored.
+  #recordOps(writes: readonly RecordWrite[]): Op[] {
+    return writes.map(({ collection, key, value }) => {
+      const records = this.#recordsOf(collection);
+      const copy = value === null ? null : structuredClone(value);
+      return () => void (copy === null ? records.delete(key) : records.set(key, copy));
+    });
   }
 
   settled(): Promise<void> {

@@ -46,6 +46,12 @@ describe('backup and restore', () => {
     const templated = await createMeeting(live.url, { title: 'Planning' });
     const typed = await createMeeting(live.url, { title: 'Typed in' });
     const deleted = await createMeeting(live.url, { title: 'Deleted before the backup' });
+    // What features keep besides documents (series, attendance...) travels in the backup too;
+    // a deleted meeting's records went with it.
+    const notes = live.app.meetpad.store.collection<{ text: string }>('backup-test');
+    await notes.put(`${typed.id}!note`, { text: 'kept with its meeting ✓' });
+    await notes.put('not-a-meeting', { text: 'kept on its own' });
+    await notes.put(`${deleted.id}!gone`, { text: 'deleted with its meeting' });
     expect((await fetch(`${live.url}/api/meetings/${deleted.id}?key=${deleted.editKey}`, { method: 'DELETE' })).status).toBe(204);
     const meetings = [imported, templated, typed];
 
@@ -64,6 +70,7 @@ describe('backup and restore', () => {
     expect(run.stdout).toContain('backed up 3 meetings');
     expect(run.stdout).toContain('running server');
     const manifest = await manifestOf(online);
+    expect(manifest.records).toBe(2);
     expect(manifest.meetings.toSorted()).toEqual(meetings.map((m) => m.id).toSorted());
     for (const meeting of meetings) {
       expect(await file(online, `${meeting.id}.md`)).toEqual(await exportOf(live.url, meeting));
@@ -105,6 +112,11 @@ describe('backup and restore', () => {
     // The old links open the restored meetings, with their roles, and editing goes on.
     const server = await startTestServer({ dataDir: restoredDir });
     cleanups.push(() => server.close());
+    const restoredNotes = server.app.meetpad.store.collection<{ text: string }>('backup-test');
+    expect(await restoredNotes.list()).toEqual([
+      { key: `${typed.id}!note`, value: { text: 'kept with its meeting ✓' } },
+      { key: 'not-a-meeting', value: { text: 'kept on its own' } },
+    ]);
     for (const meeting of meetings) {
       expect(await exportOf(server.url, meeting, meeting.viewKey)).toEqual(await file(offline, `${meeting.id}.md`));
       const view = (await (await fetch(`${server.url}/api/meetings/${meeting.id}?key=${meeting.viewKey}`)).json()) as { role: string };

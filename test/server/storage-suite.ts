@@ -183,6 +183,45 @@ export const storageSuite = (name: string, factory: StoreFactory): void => {
       await store.probe();
     });
 
+    test('collections keep records by key, list them by prefix, and lose a meeting\'s records with it', async () => {
+      const store = await open();
+      const meeting = recordFor();
+      const other = recordFor();
+      const series = store.collection<{ title: string }>('series');
+      const notes = store.collection<{ n: number }>('attendance');
+      await store.createMeeting(meeting, editor().state(), [{ collection: 'series', key: 'series-1', value: { title: 'Weekly' } }]);
+      await store.createMeeting(other, editor().state());
+      expect(await series.get('series-1')).toEqual({ title: 'Weekly' });
+      await notes.put(meeting.id, { n: 1 });
+      await notes.put(`${meeting.id}!alice`, { n: 2 });
+      await notes.put(`${other.id}!bob`, { n: 3 });
+      const value = { n: 4 };
+      await notes.put(`${other.id}!carol`, value);
+      value.n = 99; // stored values are copies
+      expect((await notes.list(`${other.id}!`)).map((r) => [r.key, r.value.n])).toEqual([
+        [`${other.id}!bob`, 3],
+        [`${other.id}!carol`, 4],
+      ]);
+      await notes.delete(`${other.id}!carol`);
+      expect(await notes.get(`${other.id}!carol`)).toBeUndefined();
+      await store.deleteMeeting(meeting, [{ collection: 'series', key: 'series-1', value: { title: 'Weekly, one meeting fewer' } }]);
+      expect(await notes.get(meeting.id)).toBeUndefined();
+      expect(await notes.get(`${meeting.id}!alice`)).toBeUndefined();
+      expect(await notes.get(`${other.id}!bob`)).toEqual({ n: 3 });
+      expect(await series.get('series-1')).toEqual({ title: 'Weekly, one meeting fewer' });
+      await store.writeRecords([
+        { collection: 'series', key: 'series-2', value: { title: 'Retro' } },
+        { collection: 'series', key: 'series-1', value: null },
+      ]);
+      const all = [];
+      for await (const write of store.allRecords()) all.push(write);
+      expect(all).toEqual([
+        { collection: 'attendance', key: `${other.id}!bob`, value: { n: 3 } },
+        { collection: 'series', key: 'series-2', value: { title: 'Retro' } },
+      ]);
+      expect(() => store.collection('Bad Name')).toThrow(/invalid collection name/);
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen.bind(factory);
       test('after a reopen, everything is there and the log numbering goes on', async () => {
@@ -193,6 +232,7 @@ export const storageSuite = (name: string, factory: StoreFactory): void => {
         await store.createMeeting(record, source.state());
         await store.createMeeting(doomed, source.state());
         await store.deleteMeeting(doomed);
+        await store.collection('series').put('series-x', { title: 'Kept' });
         const { log } = await store.openDocument(record.id);
         for (const letter of 'abc') await log.append(source.type(letter));
         await log.compact(source.state(), 1);
@@ -202,6 +242,7 @@ export const storageSuite = (name: string, factory: StoreFactory): void => {
         stores.push(store);
         expect(await store.getMeeting(record.id)).toEqual(record);
         expect(await store.getTombstone(doomed.id)).toMatchObject({ id: doomed.id });
+        expect(await store.collection('series').get('series-x')).toEqual({ title: 'Kept' });
         const reopened = await store.openDocument(record.id);
         expect(textOf(rebuildDoc(reopened.stored))).toBe('abc');
         expect(await reopened.log.append(source.type('d'))).toBe(head + 1);
