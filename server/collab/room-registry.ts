@@ -80,6 +80,12 @@ export interface RegistryObserver {
   onStorageFailure?(error: unknown): void;
 }
 
+/**
+ * A feature's view of loaded rooms: called once a room has loaded; the function it returns (if
+ * any) runs when the room stops (unloading or failed), before its document is freed.
+ */
+export type RoomListener = (room: Room) => (() => void | Promise<void>) | void;
+
 /** A hold on a meeting's room: taken when a socket is accepted, released when it closes. */
 export interface Lease {
   /** The loaded room; rejects with MeetingGoneError, RoomUnavailableError or a storage error. */
@@ -114,6 +120,8 @@ export class RoomRegistry {
   readonly #deps: RegistryDeps;
   readonly #changes: DurableChanges;
   readonly #roomEvents: RoomEvents;
+  readonly #roomListeners: RoomListener[] = [];
+  readonly #roomEnds = new Map<Room, Array<() => void | Promise<void>>>();
 
   constructor(store: MeetingStore, options: RegistryOptions, deps: RegistryDeps) {
     this.#store = store;
@@ -151,6 +159,11 @@ export class RoomRegistry {
   /** Subscribes to the debounced "changed and durable" event of every meeting. */
   onDurableChange(listener: DurableChangeListener): void {
     this.#changes.subscribe(listener);
+  }
+
+  /** Subscribes a feature to every room that loads from now on. */
+  onRoom(listener: RoomListener): void {
+    this.#roomListeners.push(listener);
   }
 
   /** Takes a lease on a meeting's room, loading it if needed. */
@@ -224,6 +237,7 @@ export class RoomRegistry {
       const room = new Room(record, opened, this.#options, this.#roomEvents, this.#deps.log, this.#deps.fanout);
       entry.room = room;
       this.#deps.observer?.onLoaded?.(room);
+      this.#roomEnds.set(room, this.#startListeners(room));
       if (entry.holders > 0) this.#to(entry, 'active');
       else this.#idle(entry);
       return room;
@@ -297,7 +311,30 @@ export class RoomRegistry {
     this.#remove(entry);
   }
 
-  #free(room: Room): void {
+  // A feature that fails must not fail the meeting: it is logged and left out.
+  #startListeners(room: Room): Array<() => void | Promise<void>> {
+    const ends: Array<() => void | Promise<void>> = [];
+    for (const listener of this.#roomListeners) {
+      try {
+        const end = listener(room);
+        if (end) ends.push(end);
+      } catch (error) {
+        this.#deps.log.warn({ err: error, meetingId: room.id }, 'a room listener failed when the room loaded');
+      }
+    }
+    return ends;
+  }
+
+  async #free(room: Room): Promise<void> {
+    const ends = this.#roomEnds.get(room) ?? [];
+    this.#roomEnds.delete(room);
+    for (const end of ends) {
+      try {
+        await end();
+      } catch (error) {
+        this.#deps.log.warn({ err: error, meetingId: room.id }, 'a room listener failed while the room stopped');
+      }
+    }
     room.destroy();
     this.#deps.observer?.onUnloaded?.(room);
   }

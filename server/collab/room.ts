@@ -30,6 +30,9 @@ export interface RoomFanout {
   published(meetingId: string, update: Uint8Array, seq: number): void;
 }
 
+/** A subscriber to a room's durable entries (authorship, history...). */
+export type DurableEntryListener = (update: Uint8Array, seq: number, sender: Peer | undefined) => void;
+
 /** Callbacks a room reports through (the registry listens). */
 export interface RoomEvents {
   /** The room stopped accepting edits; `error` is why. */
@@ -57,6 +60,7 @@ export class Room {
   #fullState: Uint8Array | null = null;
   #pendingAwareness = new Set<number>();
   readonly #changeListeners = new Set<() => void>();
+  readonly #entryListeners = new Set<DurableEntryListener>();
   #changeScheduled = false;
   readonly #writer: DocumentWriter<Peer>;
   readonly #events: RoomEvents;
@@ -142,6 +146,26 @@ export class Room {
     return this.#writer.quiet();
   }
 
+  /**
+   * Calls `listener` for each entry this room wrote once it is durable, with the peer that sent it
+   * (undefined when it merges several peers' updates); returns the unsubscribe. Updates applied
+   * through `applyDurable` were written elsewhere and are not reported.
+   */
+  onDurableEntry(listener: DurableEntryListener): () => void {
+    this.#entryListeners.add(listener);
+    return () => this.#entryListeners.delete(listener);
+  }
+
+  /** The display names of the awareness states `peer` owns in this room (an attendee's identity). */
+  namesOf(peer: Peer): string[] {
+    const names: string[] = [];
+    for (const [clientId, owner] of this.awarenessOwners) {
+      const name = (this.awareness.getStates().get(clientId) as { user?: { name?: unknown } } | undefined)?.user?.name;
+      if (owner === peer && typeof name === 'string' && name.trim()) names.push(name.trim());
+    }
+    return names;
+  }
+
   /** Calls `listener` (in a microtask) after each change of the document; returns the unsubscribe. */
   onChange(listener: () => void): () => void {
     this.#changeListeners.add(listener);
@@ -177,6 +201,7 @@ export class Room {
     this.doc.destroy();
     this.#fullState = null;
     this.#changeListeners.clear();
+    this.#entryListeners.clear();
   }
 
   /** Folds the update log into the snapshot; resolves when done. */
@@ -204,6 +229,7 @@ export class Room {
     if (this.#state === 'failed') return;
     this.#sendToPeers(update, sender);
     this.#fanout?.published(this.id, update, seq);
+    for (const listener of this.#entryListeners) listener(update, seq, sender);
     this.#events.onDurable(this);
   }
 

@@ -314,3 +314,29 @@ describe('the fan-out seam', () => {
     expect((await store.readDocument(record.id)).updates).toEqual([]);
   });
 });
+
+describe('seams for features', () => {
+  test('a room listener sees each room load and stop; durable entries come with their sender and names', async () => {
+    const { registry, record, clock, edit } = await setup();
+    const seen: string[] = [];
+    registry.onRoom((room) => {
+      seen.push(`loaded ${room.id}`);
+      const stop = room.onDurableEntry((_update, seq, sender) => seen.push(`entry ${seq} from ${sender ? room.namesOf(sender).join('+') || 'unnamed' : 'several'}`));
+      return () => {
+        stop();
+        seen.push(`stopped ${room.id}`);
+      };
+    });
+    const lease = registry.lease(record.id);
+    const room = await lease.room;
+    const peer = fakePeer();
+    lease.join(peer);
+    room.awarenessOwners.set(42, peer);
+    room.awareness.states.set(42, { user: { name: 'Ana' } });
+    edit(room, peer, ' hi');
+    await room.quiet();
+    lease.release();
+    await clock.advance(GRACE_MS);
+    expect(seen).toEqual([`loaded ${record.id}`, 'entry 0 from Ana', `stopped ${record.id}`]);
+  });
+});
