@@ -63,9 +63,11 @@ export class CollabEndpoint {
         this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, grant));
       },
       (error: unknown) => {
-        if (error instanceof StorageError) this.#deps.log.warn({ err: error }, 'upgrade refused: storage unavailable');
+        const storage = error instanceof StorageError;
+        if (storage) this.#deps.log.warn({ err: error }, 'upgrade refused: storage unavailable');
         else this.#deps.log.error({ err: error }, 'upgrade failed');
-        refuse(socket, 503, 'storage_unavailable', 'the server cannot check this meeting right now', () => this.#deps.observer?.refusedUpgrade?.(503));
+        const [status, code] = storage ? [503, 'storage_unavailable'] : [500, 'internal'];
+        refuse(socket, status, code, 'the server cannot check this meeting right now', () => this.#deps.observer?.refusedUpgrade?.(status));
       },
     );
   };
@@ -174,7 +176,7 @@ const bump = (counts: Map<string, number>, key: string, delta: number): void => 
   else counts.set(key, next);
 };
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 const refuse = (socket: Duplex, status: number, error: string, message: string, counted?: () => void): void => {
   counted?.();

@@ -80,10 +80,10 @@ export class DurableChanges {
     );
   }
 
-  /** Drops the room's pending event (the meeting is being deleted). */
-  cancel(room: Room): void {
+  /** Drops the room's pending event; true if there was one. */
+  cancel(room: Room): boolean {
     const pending = this.#pending.get(room);
     if (pending) this.#clock.clearTimeout(pending.timer);
-    this.#pending.delete(room);
+    return this.#pending.delete(room);
   }
 }

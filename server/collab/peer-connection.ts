@@ -14,7 +14,7 @@ import { TokenBucket } from '../security/token-bucket.js';
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awareness-check.js';
 import type { Room, Peer } from './room.js';
 import { MeetingGoneError, RoomUnavailableError, type Lease, type RoomRegistry } from './room-registry.js';
-import { addsContent, checkUpdate, isNoOp } from './update-check.js';
+import { addsContent, checkUpdate, dependencyMet, isNoOp, type Dependency } from './update-check.js';
 import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './wire.js';
 
 /** Per-connection limits, from the configuration. */
@@ -87,7 +87,7 @@ export class PeerConnection implements Peer {
   #savedCandidate = 0;
   #savedSent = 0;
   #ackScheduled = false;
-  readonly #waiting: Array<{ update: Uint8Array; frame: number }> = [];
+  readonly #waiting: Array<{ update: Uint8Array; frame: number; needs: Dependency | undefined }> = [];
   #stopRetrying: (() => void) | null = null;
   #resumeTimer: NodeJS.Timeout | null = null;
 
@@ -161,9 +161,8 @@ export class PeerConnection implements Peer {
 
   readonly #onLoadError = (error: unknown): void => {
     if (error instanceof MeetingGoneError) return this.close(CLOSE.deleted, 'meeting deleted');
-    // The registry logged the failure once; every socket refused during its back-off is not news.
+    // The registry logs a failed load once, however many sockets were waiting for it.
     if (error instanceof RoomUnavailableError) return this.close(CLOSE.storageUnavailable, 'storage unavailable, retry later');
-    this.#log().error({ err: error }, 'loading the meeting failed');
     this.close(CLOSE.storageUnavailable, 'could not load the meeting');
   };
 
@@ -232,7 +231,7 @@ export class PeerConnection implements Peer {
     if (!room.accepting) throw new Refusal(CLOSE.storageUnavailable, 'storage unavailable');
     const check = checkUpdate(update, room.doc);
     if (!check.ok) {
-      if (check.problem === 'missing-dependencies' && this.role === 'edit') return this.#wait(update, frame);
+      if (check.problem === 'missing-dependencies' && this.role === 'edit') return this.#wait(update, frame, check.needs);
       throw new Refusal(this.role === 'view' ? CLOSE.readOnly : CLOSE.policy, `update refused (${check.problem}): ${check.detail}`);
     }
     if (this.role === 'view') {
@@ -247,12 +246,12 @@ export class PeerConnection implements Peer {
 
   // Held until the document has what it builds on; retried whenever the document changes, whoever
   // changed it (the dependency may arrive on another socket: two tabs of one browser).
-  #wait(update: Uint8Array, frame: number): void {
+  #wait(update: Uint8Array, frame: number, needs: Dependency | undefined): void {
     const waitingBytes = this.#waiting.reduce((sum, w) => sum + w.update.byteLength, update.byteLength);
     if (this.#waiting.length >= MAX_WAITING_UPDATES || waitingBytes > this.#options.limits.maxFrameBytes) {
       throw new Refusal(CLOSE.policy, 'updates with missing dependencies');
     }
-    this.#waiting.push({ update, frame });
+    this.#waiting.push({ update, frame, needs });
     this.#stopRetrying ??= this.#room!.onChange(this.#retryWaiting);
   }
 
@@ -261,11 +260,20 @@ export class PeerConnection implements Peer {
     if (!room || this.#closed) return;
     try {
       for (let i = 0; i < this.#waiting.length; ) {
-        const { update, frame } = this.#waiting[i]!;
-        if (!checkUpdate(update, room.doc).ok) {
+        const held = this.#waiting[i]!;
+        // Decode again only once the dependency it waited for is there: anyone's keystroke
+        // triggers this, and held updates may be large.
+        if (held.needs && !dependencyMet(room.doc, held.needs)) {
           i++;
           continue;
         }
+        const check = checkUpdate(held.update, room.doc);
+        if (!check.ok) {
+          held.needs = check.needs;
+          i++;
+          continue;
+        }
+        const { update, frame } = held;
         this.#waiting.splice(i, 1);
         // Applying it changes the document, which schedules the next retry for the rest.
         this.#receiveUpdate(update, frame);

@@ -56,6 +56,8 @@ const TRANSITIONS: Readonly<Record<LifecycleState, readonly LifecycleState[]>> =
 // failure up to FAILED_BACKOFF_MAX_MS: a broken disk must not turn into a reload-and-log loop.
 const FAILED_BACKOFF_MS = 1000;
 const FAILED_BACKOFF_MAX_MS = 60_000;
+// Failures further apart than this are unrelated: the back-off starts again from the beginning.
+const FAILURE_MEMORY_MS = 10 * 60_000;
 // The durable-change hook: quiet time after the last write, and the longest a busy meeting waits.
 const CHANGE_DEBOUNCE_MS = 1000;
 const CHANGE_MAX_WAIT_MS = 5000;
@@ -113,8 +115,12 @@ export class RoomRegistry {
   readonly #entries = new Map<string, Entry>();
   // Meetings being deleted: a lease taken meanwhile must not load them again.
   readonly #deleting = new Set<string>();
-  // Consecutive storage failures per meeting (cleared by its next durable write).
-  readonly #failures = new Map<string, number>();
+  // Consecutive storage failures per meeting (cleared by its next durable write or forgotten after
+  // FAILURE_MEMORY_MS).
+  readonly #failures = new Map<string, { count: number; at: number }>();
+  // Meetings whose last durable changes were not reported (their room failed first): reported
+  // from the durable state of the next room that loads.
+  readonly #unreported = new Set<string>();
   readonly #store: MeetingStore;
   readonly #options: RegistryOptions;
   readonly #deps: RegistryDeps;
@@ -203,6 +209,8 @@ export class RoomRegistry {
         await this.#unload(entry, { compact: false });
       }
       await this.#store.deleteMeeting(record);
+      this.#failures.delete(record.id);
+      this.#unreported.delete(record.id);
     } finally {
       this.#deleting.delete(record.id);
     }
@@ -234,16 +242,28 @@ export class RoomRegistry {
       const record = await this.#store.getMeeting(entry.id);
       if (!record || this.#deleting.has(entry.id)) throw new MeetingGoneError(`meeting ${entry.id} does not exist`);
       const opened = await this.#store.openDocument(entry.id);
-      const room = new Room(record, opened, this.#options, this.#roomEvents, this.#deps.log, this.#deps.fanout);
+      let room: Room;
+      try {
+        room = new Room(record, opened, this.#options, this.#roomEvents, this.#deps.log, this.#deps.fanout);
+      } catch (error) {
+        opened.log.close(); // a stored update Yjs cannot apply: the next load must be able to try again
+        throw error;
+      }
       entry.room = room;
+      if (this.#unreported.delete(entry.id)) this.#changes.noteDurable(room);
       this.#deps.observer?.onLoaded?.(room);
       this.#roomEnds.set(room, this.#startListeners(room));
       if (entry.holders > 0) this.#to(entry, 'active');
       else this.#idle(entry);
       return room;
     } catch (error) {
-      if (error instanceof MeetingGoneError) this.#remove(entry);
-      else this.#fail(entry, error);
+      if (error instanceof MeetingGoneError) {
+        this.#remove(entry);
+      } else {
+        // Logged here once, however many sockets were waiting for this load.
+        this.#deps.log.error({ err: error, meetingId: entry.id }, 'loading a meeting failed');
+        this.#fail(entry, error);
+      }
       throw error;
     }
   }
@@ -289,10 +309,14 @@ export class RoomRegistry {
     if (entry.timer) this.#deps.clock.clearTimeout(entry.timer);
     this.#to(entry, 'failed');
     this.#deps.observer?.onStorageFailure?.(error);
-    this.#failures.set(entry.id, (this.#failures.get(entry.id) ?? 0) + 1);
+    const now = this.#deps.clock.now();
+    const previous = this.#failures.get(entry.id);
+    this.#failures.set(entry.id, { count: previous && now - previous.at < FAILURE_MEMORY_MS ? previous.count + 1 : 1, at: now });
     const room = entry.room;
     if (room) {
-      this.#changes.cancel(room);
+      // What was on disk but not reported yet is reported by the next room (its document is the
+      // durable state; this one may hold edits that never reached the disk).
+      if (this.#changes.cancel(room)) this.#unreported.add(entry.id);
       entry.freed = room
         .close({ compact: false })
         .catch(() => {})
@@ -345,7 +369,7 @@ export class RoomRegistry {
   }
 
   #backoffMs(id: string): number {
-    const failures = Math.max(1, this.#failures.get(id) ?? 1);
+    const failures = Math.max(1, this.#failures.get(id)?.count ?? 1);
     return Math.min(FAILED_BACKOFF_MS * 2 ** (failures - 1), FAILED_BACKOFF_MAX_MS);
   }
 

@@ -15,7 +15,16 @@ export type UpdateProblem = 'malformed' | 'schema' | 'missing-dependencies' | 'a
 /** The outcome of checking one update. */
 export type UpdateCheck =
   | { ok: true; decoded: DecodedUpdate }
-  | { ok: false; problem: UpdateProblem; detail: string };
+  | { ok: false; problem: UpdateProblem; detail: string; needs?: Dependency };
+
+/** A missing dependency: the document must hold client `client` up to (not including) `clock`. */
+export interface Dependency {
+  client: number;
+  clock: number;
+}
+
+/** True once `doc` holds what a missing dependency asked for (cheap: one state lookup). */
+export const dependencyMet = (doc: Y.Doc, { client, clock }: Dependency): boolean => Y.getState(doc.store, client) >= clock;
 
 /** A fully decoded update. */
 export interface DecodedUpdate {
@@ -60,7 +69,7 @@ const decodeCompletely = (update: Uint8Array): { structs: DecodedUpdate['structs
   }
 };
 
-const fail = (problem: UpdateProblem, detail: string): UpdateCheck => ({ ok: false, problem, detail });
+const fail = (problem: UpdateProblem, detail: string, needs?: Dependency): UpdateCheck => (needs ? { ok: false, problem, detail, needs } : { ok: false, problem, detail });
 
 const schemaProblem = (struct: Y.Item): string | null => {
   if (!ALLOWED_CONTENT.has(struct.content.constructor)) return `content type ${struct.content.constructor.name} is not allowed`;
@@ -95,7 +104,7 @@ export const checkUpdate = (update: Uint8Array, doc: Y.Doc): UpdateCheck => {
     if (client > MAX_CLIENT_ID || clock + struct.length > MAX_CLOCK) return fail('absurd-clock', `client ${client} clock ${clock}+${struct.length}`);
     if (struct instanceof Y.Skip) continue;
     const known = stateOf(client);
-    if (clock > known) return fail('missing-dependencies', `client ${client} jumps from ${known} to ${clock}`);
+    if (clock > known) return fail('missing-dependencies', `client ${client} jumps from ${known} to ${clock}`, { client, clock });
     reach.set(client, Math.max(known, clock + struct.length));
     if (struct instanceof Y.Item) {
       const problem = schemaProblem(struct);
@@ -107,14 +116,14 @@ export const checkUpdate = (update: Uint8Array, doc: Y.Doc): UpdateCheck => {
     if (!refersBackInTime(struct.origin, struct.id) || !refersBackInTime(struct.rightOrigin, struct.id)) {
       return fail('malformed', 'an insertion refers to its own or later content');
     }
-    if (!refersToKnown(struct.origin, stateOf) || !refersToKnown(struct.rightOrigin, stateOf)) {
-      return fail('missing-dependencies', 'an insertion refers to unknown content');
+    for (const ref of [struct.origin, struct.rightOrigin]) {
+      if (!refersToKnown(ref, stateOf)) return fail('missing-dependencies', 'an insertion refers to unknown content', { client: ref!.client, clock: ref!.clock + 1 });
     }
   }
   for (const [client, deletions] of decoded.ds.clients) {
     for (const { clock, len } of deletions) {
       if (client > MAX_CLIENT_ID || clock + len > MAX_CLOCK) return fail('absurd-clock', `deletion ${client}:${clock}+${len}`);
-      if (clock + len > stateOf(client)) return fail('missing-dependencies', 'a deletion refers to unknown content');
+      if (clock + len > stateOf(client)) return fail('missing-dependencies', 'a deletion refers to unknown content', { client, clock: clock + len });
     }
   }
   return { ok: true, decoded: { ...decoded, reach } };

@@ -6,14 +6,14 @@
 import * as Y from 'yjs';
 import type { CreatedMeeting } from '../../shared/api-types.js';
 import { META_KEYS, UNTITLED, agendaOf, metaOf, notesOf, titleOf } from '../../shared/doc-schema.js';
-import { clampTitle, markdownOfDoc, splitMarkdown, titleFromMarkdown } from '../../shared/markdown.js';
+import { clampTitle, joinMarkdown, markdownOfDoc, splitMarkdown, titleFromMarkdown, type SplitMarkdown } from '../../shared/markdown.js';
 import type { Clock } from '../clock.js';
 import type { DurableChange } from '../collab/durable-changes.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { Errors } from '../errors.js';
 import { hashKey, newKey, newMeetingId } from '../security/keys.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
-import type { MeetingStore } from '../storage/meeting-store.js';
+import type { MeetingStore, RecordWrite } from '../storage/meeting-store.js';
 import { rebuildDoc } from '../storage/stored-document.js';
 import { openMeeting, type MeetingAccess } from './meeting-access.js';
 
@@ -48,11 +48,25 @@ export class MeetingService {
     registry.onDurableChange(this.#recordChange);
   }
 
-  /** Creates a meeting from Markdown (split at the Notes heading) or from the template. */
-  async create({ title, markdown }: { title?: string | undefined; markdown?: string | undefined }): Promise<CreatedMeeting> {
+  /**
+   * Creates a meeting from Markdown (split at the Notes heading), from ready `sections`, or from
+   * the template. `also` gives record writes (for the new meeting) stored in the same atomic batch.
+   */
+  async create({
+    title,
+    markdown,
+    sections: given,
+    also,
+  }: {
+    title?: string | undefined;
+    markdown?: string | undefined;
+    sections?: SplitMarkdown;
+    also?: (created: CreatedMeeting) => readonly RecordWrite[];
+  }): Promise<CreatedMeeting> {
     const now = new Date(this.#clock.now());
-    const chosenTitle = clampTitle(title ?? '') || (markdown !== undefined ? titleFromMarkdown(markdown) : UNTITLED);
-    const sections = markdown !== undefined ? splitMarkdown(markdown) : templateFor(chosenTitle, now.toISOString().slice(0, 10));
+    const page = markdown ?? (given ? joinMarkdown(given) : undefined);
+    const chosenTitle = clampTitle(title ?? '') || (page !== undefined ? titleFromMarkdown(page) : UNTITLED);
+    const sections = given ?? (markdown !== undefined ? splitMarkdown(markdown) : templateFor(chosenTitle, now.toISOString().slice(0, 10)));
     const created: CreatedMeeting = { id: newMeetingId(), title: chosenTitle, editKey: newKey(), viewKey: newKey(), createdAt: now.toISOString() };
     const record: MeetingRecord = {
       id: created.id,
@@ -62,7 +76,7 @@ export class MeetingService {
       editKeyHash: hashKey(created.editKey),
       viewKeyHash: hashKey(created.viewKey),
     };
-    await this.#store.createMeeting(record, encodeMeetingDoc(chosenTitle, sections.agenda, sections.notes));
+    await this.#store.createMeeting(record, encodeMeetingDoc(chosenTitle, sections.agenda, sections.notes), also?.(created));
     return created;
   }
 
@@ -89,10 +103,15 @@ export class MeetingService {
     }
   }
 
-  /** A fresh Y.Doc rebuilt from storage alone (snapshot plus log, after pending writes settle). */
+  /**
+   * A fresh Y.Doc rebuilt from storage alone (snapshot plus log, after pending writes settle);
+   * throws MeetingDeleted if a deletion settled meanwhile.
+   */
   async readDoc(id: string): Promise<Y.Doc> {
     await this.#store.settled();
-    return rebuildDoc(await this.#store.readDocument(id));
+    const stored = await this.#store.readDocument(id);
+    if (!(await this.#store.getMeeting(id))) throw new Errors.MeetingDeleted();
+    return rebuildDoc(stored);
   }
 
   /** Deletes a meeting: open sockets get 4404, then everything stored is removed (a tombstone stays). */
@@ -103,7 +122,9 @@ export class MeetingService {
   // The record follows the document: its title (cut like a created one) and the time of the change.
   // Synchronous up to the submit, so the write is ordered before a deletion that follows.
   readonly #recordChange = ({ room, changedAt }: DurableChange): Promise<void> => {
-    const title = clampTitle(titleOf(room.doc) ?? '') || room.record.title;
+    // No title in the document keeps the record's; a title cleared there is "Untitled meeting".
+    const docTitle = titleOf(room.doc);
+    const title = docTitle === null ? room.record.title : clampTitle(docTitle) || UNTITLED;
     const record = { ...room.record, title, updatedAt: new Date(changedAt).toISOString() };
     room.record = record;
     return this.#store.putMeeting(record);

@@ -221,6 +221,7 @@ export class LevelStore implements MeetingStore {
   }
 
   async deleteMeeting(record: MeetingRecord, also: readonly RecordWrite[] = []): Promise<void> {
+    if (this.#openLogs.has(record.id)) throw new LogBusyError(`meeting ${record.id} cannot be deleted while its log is open`);
     await this.#commit.settled();
     const logKeys = await asStorageError(this.#updates.keys(logRange(record.id)).all(), 'reading a meeting failed');
     const recordKeys: string[] = [];

@@ -6,7 +6,10 @@
  * Ordering contract: writes settle in the order they were submitted. When the promise of a write
  * settles, every write submitted before it has settled too (resolved or rejected), so "this write
  * is durable" implies "everything written before it is durable". A read started after a write
- * resolved sees that write.
+ * resolved sees that write. One exception: `deleteMeeting` first waits for every earlier write
+ * (it reads what it must remove), so it is submitted when they have settled; nothing may write to
+ * a meeting being deleted (its log must be closed: a deletion of a meeting whose log is open is
+ * refused).
  */
 import type { MeetingRecord, Tombstone } from './meeting-record.js';
 
@@ -110,7 +113,7 @@ export interface MeetingStore {
   openDocument(id: string): Promise<OpenedDocument>;
   /**
    * Removes a meeting (record, document, log, its records in every collection) and leaves a
-   * tombstone, with `also`, atomically.
+   * tombstone, with `also`, atomically. Throws LogBusyError while the meeting's log is open.
    */
   deleteMeeting(record: MeetingRecord, also?: readonly RecordWrite[]): Promise<void>;
 

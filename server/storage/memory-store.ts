@@ -163,6 +163,7 @@ export class MemoryStore implements MeetingStore {
   }
 
   async deleteMeeting(record: MeetingRecord, also: readonly RecordWrite[] = []): Promise<void> {
+    if (this.#openLogs.has(record.id)) throw new LogBusyError(`meeting ${record.id} cannot be deleted while its log is open`);
     await this.#commit.settled();
     const { gte, lt } = meetingKeyRange(record.id);
     await this.#commit.submit([

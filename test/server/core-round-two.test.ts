@@ -145,3 +145,41 @@ describe('a meeting whose storage fails', () => {
     expect((await exportText(server.url, meeting.id, meeting.viewKey)).text).toContain('cannot be saved');
   });
 });
+
+describe('review findings', () => {
+  test('a failed load shared by many sockets is logged once', async () => {
+    class FailingStore extends MemoryStore {
+      override async openDocument(): Promise<OpenedDocument> {
+        await new Promise((resolve) => setTimeout(resolve, 50)); // a slow disk: every socket waits for the same load
+        throw new Error('disk read failed');
+      }
+    }
+    const store = new FailingStore();
+    const lines: Array<{ level: number; msg: string }> = [];
+    const server = await serve({ config: { logLevel: 'warn' }, deps: { store, clock: new ManualClock(), logStream: { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) } } });
+    cleanup.push(() => store.close());
+    const meeting = await createMeeting(server.url);
+    const sockets = await Promise.all(Array.from({ length: 10 }, () => openRaw(server.wsUrl, meeting.id, meeting.editKey)));
+    const codes = await Promise.all(sockets.map(async (socket) => (await socket.closed).code));
+    expect(new Set(codes)).toEqual(new Set([CLOSE.storageUnavailable]));
+    expect(lines.filter((line) => line.level >= 50).map((line) => line.msg)).toEqual(['loading a meeting failed']);
+  });
+
+  test('an export racing a deletion answers 410, never an empty page', async () => {
+    const store = new MemoryStore();
+    const server = await serve({ deps: { store } });
+    cleanup.push(() => store.close());
+    const meeting = await createMeeting(server.url);
+    const resume = store.pauseWrites();
+    const deletion = fetch(`${server.url}/api/meetings/${meeting.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${meeting.editKey}` } });
+    const exported = exportText(server.url, meeting.id, meeting.viewKey);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // both requests are in, waiting on the paused disk
+    resume();
+    const deleted = await deletion;
+    await deleted.arrayBuffer();
+    expect(deleted.status).toBe(204);
+    const { status, text } = await exported;
+    expect(status === 410 || (status === 200 && text.length > 0)).toBe(true);
+    expect((await exportText(server.url, meeting.id, meeting.viewKey)).status).toBe(410);
+  });
+});
