@@ -113,10 +113,12 @@ describe('backup and restore', () => {
     const server = await startTestServer({ dataDir: restoredDir });
     cleanups.push(() => server.close());
     const restoredNotes = server.app.meetpad.store.collection<{ text: string }>('backup-test');
-    expect(await restoredNotes.list()).toEqual([
+    // Listed in key order; meeting ids are random, so sort the expectation the same way.
+    const expected = [
       { key: `${typed.id}!note`, value: { text: 'kept with its meeting ✓' } },
       { key: 'not-a-meeting', value: { text: 'kept on its own' } },
-    ]);
+    ].sort((a, b) => (a.key < b.key ? -1 : 1));
+    expect(await restoredNotes.list()).toEqual(expected);
     for (const meeting of meetings) {
       expect(await exportOf(server.url, meeting, meeting.viewKey)).toEqual(await file(offline, `${meeting.id}.md`));
       const view = (await (await fetch(`${server.url}/api/meetings/${meeting.id}?key=${meeting.viewKey}`)).json()) as { role: string };
