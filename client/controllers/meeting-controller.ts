@@ -3,11 +3,14 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { Awareness } from 'y-protocols/awareness';
-import { IndexeddbPersistence } from 'y-indexeddb';
 import { CLOSE, CLOSE_MESSAGES, FINAL_CLOSE_CODES, MESSAGE, ACKS_PARAM } from '../../shared/protocol.js';
 import { metaOf, titleOf } from '../../shared/doc-schema.js';
+import { accessRefusal } from '../lib/access-refusal.js';
 import { ApiError, getMeeting } from '../lib/api.js';
 import { countingSocketClass, type SocketCounters } from '../lib/counting-socket.js';
+import { ReconnectPolicy } from '../lib/reconnect-policy.js';
+import { retryMessage } from '../lib/retry-message.js';
+import { LocalCopy } from '../lib/local-copy.js';
 import { SaveTracker, type SaveState } from '../lib/save-tracker.js';
 import { forgetMeeting, rememberMeeting } from '../lib/my-meetings.js';
 import { lighten } from '../lib/colors.js';
@@ -16,11 +19,25 @@ import type { Identity } from '../lib/identity.js';
 /** Connection state shown to the user. */
 export type Connection = 'connecting' | 'live' | 'offline' | 'stopped';
 
+/** Something the person can do from a banner. */
+export type BannerAction = 'download' | 'discard' | 'retry';
+
 /** A message shown above the meeting. */
 export interface Banner {
   kind: 'error' | 'info';
   text: string;
+  /** Buttons offered with the message. */
+  actions?: readonly BannerAction[];
+  /** After a failed connection, until the next one syncs: the failure count, the wait announced, the close code. */
+  retry?: { attempt: number; delayMs: number; code: number };
 }
+
+/**
+ * The server no longer serves the meeting: `unknown` (not found: the offline copy is kept),
+ * `deleted-unsaved` (deleted, but this browser has unacknowledged edits: the person chooses) or
+ * `deleted` (the offline copy is discarded).
+ */
+export type Lost = 'unknown' | 'deleted-unsaved' | 'deleted';
 
 /** One Y.Doc, IndexedDB copy and y-websocket provider for the meeting `id`, opened with `key`. */
 export class MeetingController implements ReactiveController {
@@ -31,10 +48,13 @@ export class MeetingController implements ReactiveController {
   role: 'edit' | 'view' | null = null;
   title = '';
   banner: Banner | null = null;
+  lost: Lost | null = null;
 
   private provider: WebsocketProvider | null = null;
-  private persistence: IndexeddbPersistence | null = null;
+  private copy: LocalCopy | null = null;
   private tracker = new SaveTracker();
+  private readonly policy = new ReconnectPolicy();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private active = false;
   private checking = false;
   private failures = 0;
@@ -53,7 +73,7 @@ export class MeetingController implements ReactiveController {
       this.tracker = new SaveTracker();
     }
     if (this.identity) this.setIdentity(this.identity);
-    this.persistence = new IndexeddbPersistence(`meetpad:${this.id}`, this.doc);
+    this.copy = new LocalCopy(this.id, this.doc);
     metaOf(this.doc).observe(this.onMeta);
     this.doc.on('update', this.onUpdate);
     window.addEventListener('online', this.onOnline);
@@ -65,12 +85,13 @@ export class MeetingController implements ReactiveController {
     this.active = false;
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
+    this.cancelRetry();
     metaOf(this.doc).unobserve(this.onMeta);
     this.doc.off('update', this.onUpdate);
     this.provider?.destroy();
     this.provider = null;
-    void this.persistence?.destroy();
-    this.persistence = null;
+    this.copy?.close();
+    this.copy = null;
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -86,6 +107,25 @@ export class MeetingController implements ReactiveController {
     if (this.awareness.getLocalState()?.section !== section) this.awareness.setLocalStateField('section', section);
   }
 
+  /** Reconnects at once instead of waiting out the announced delay. */
+  retryNow(): void {
+    this.reconnect();
+  }
+
+  /** The meeting as Markdown from this browser's copy (agenda then notes, as the server exports). */
+  localMarkdown(): Promise<string> {
+    return this.copy?.markdown() ?? Promise.resolve('');
+  }
+
+  /** Discards the offline copy of a deleted meeting (after the person chose to, if it had edits). */
+  async discardLocalCopy(): Promise<void> {
+    this.lost = 'deleted';
+    this.banner = { kind: 'error', text: CLOSE_MESSAGES[CLOSE.deleted] ?? 'This meeting was deleted.' };
+    this.host.requestUpdate();
+    forgetMeeting(this.id);
+    await this.copy?.discard();
+  }
+
   /** Checks the meeting still exists and the key works (when online), then connects. */
   private async connectIfAllowed(): Promise<void> {
     if (!navigator.onLine) {
@@ -95,10 +135,10 @@ export class MeetingController implements ReactiveController {
     }
     const verdict = await this.checkAccess();
     if (verdict === 'ok' && this.active && !this.provider) this.connect();
-    else if (verdict === 'ok' && this.provider && !this.provider.shouldConnect) this.provider.connect();
+    else if (verdict === 'ok' && this.provider && !this.provider.shouldConnect) this.reconnect();
   }
 
-  /** Asks the HTTP API about the meeting; stops everything on 401/404. */
+  /** Asks the HTTP API about the meeting; stops everything on 400/401/403/404/410. */
   private async checkAccess(): Promise<'ok' | 'stop'> {
     try {
       const info = await getMeeting(this.id, this.key);
@@ -109,23 +149,42 @@ export class MeetingController implements ReactiveController {
       this.host.requestUpdate();
       return 'ok';
     } catch (error) {
+      if (!this.active) return 'stop';
       if (!(error instanceof ApiError)) {
         // Offline or unreachable: remember the link anyway, the provider keeps trying.
         rememberMeeting({ id: this.id, key: this.key });
         return 'ok';
       }
-      if (error.status === 404) {
-        this.stop("This meeting doesn't exist (it may have been deleted).");
-        await this.clearLocalCopy();
-      } else if (error.status === 401 || error.status === 403) {
-        this.stop("This link's key is wrong: ask for a new link.");
-      } else if (error.status === 400) {
-        this.stop('This is not a valid meeting link.');
-      } else {
-        return 'ok';
+      switch (accessRefusal(error.status, error.code)) {
+        case 'deleted':
+          this.onDeleted();
+          return 'stop';
+        case 'unknown':
+          // A proxy's 404 or a server on an empty data directory: this copy may be the last one.
+          this.lost = 'unknown';
+          this.stop('This server does not know this meeting. Your copy is kept in this browser.', ['download']);
+          return 'stop';
+        case 'key':
+          this.stop("This link's key is wrong: ask for a new link.");
+          return 'stop';
+        case 'link':
+          this.stop('This is not a valid meeting link.');
+          return 'stop';
+        case 'transient':
+          return 'ok';
       }
-      return 'stop';
     }
+  }
+
+  /** The server said the meeting was deleted: discard the copy, unless it has edits to save first. */
+  private onDeleted(): void {
+    if (this.copy?.unsaved) {
+      this.lost = 'deleted-unsaved';
+      this.stop('This meeting was deleted. You have unsaved edits: download them before discarding this copy.', ['download', 'discard']);
+      return;
+    }
+    this.stop(CLOSE_MESSAGES[CLOSE.deleted] ?? 'This meeting was deleted.');
+    void this.discardLocalCopy();
   }
 
   private connect(): void {
@@ -139,20 +198,22 @@ export class MeetingController implements ReactiveController {
     // y-websocket logs an error for message types it does not know: acks are read by the socket itself.
     provider.messageHandlers[MESSAGE.saved] = () => {};
     provider.on('status', ({ status }) => {
+      if (status === 'connecting') this.policy.attempt();
       if (status === 'connected') this.failures = 0;
       if (status !== 'connected') this.setConnection(this.failures > 0 || this.save === 'saved' ? 'offline' : 'connecting');
       this.refreshSave();
     });
     provider.on('sync', (synced: boolean) => {
       if (!synced) return;
+      this.policy.synced();
       this.setConnection('live');
       if (this.banner?.kind === 'info') this.banner = null;
       this.refreshSave();
     });
     provider.on('connection-close', (event: CloseEvent | null, _provider: WebsocketProvider) => this.onClose(event));
     provider.on('closed', ({ code }: { code: number }) => {
-      this.stop(CLOSE_MESSAGES[code] ?? `The connection was closed (${code}).`);
-      if (code === CLOSE.deleted) void this.clearLocalCopy();
+      if (code === CLOSE.deleted) this.onDeleted();
+      else this.stop(CLOSE_MESSAGES[code] ?? `The connection was closed (${code}).`);
     });
     this.provider = provider;
   }
@@ -161,9 +222,7 @@ export class MeetingController implements ReactiveController {
     if (!event) return; // closed by us
     this.failures++;
     const opened = (event.target as Partial<SocketCounters> | null)?.opened === true;
-    if (CLOSE_MESSAGES[event.code] && !FINAL_CLOSE_CODES.has(event.code)) {
-      this.banner = { kind: 'info', text: CLOSE_MESSAGES[event.code] };
-    }
+    if (!FINAL_CLOSE_CODES.has(event.code)) this.scheduleRetry(event.code);
     // Refusals before the upgrade (401, 404) reach us only as a failed connection: ask the API why.
     if (!opened && navigator.onLine && !this.checking) {
       this.checking = true;
@@ -174,20 +233,45 @@ export class MeetingController implements ReactiveController {
     this.setConnection('offline');
   }
 
-  private stop(message: string): void {
+  /**
+   * Takes the next attempt out of y-websocket's hands: it resets its backoff whenever a socket syncs,
+   * so a server that syncs and then closes (4503) would be hammered several times a second.
+   */
+  private scheduleRetry(code: number): void {
+    const provider = this.provider;
+    if (!provider) return;
+    provider.shouldConnect = false; // the attempt y-websocket schedules now does nothing
+    this.cancelRetry();
+    const delayMs = this.policy.closed();
+    const attempt = this.policy.failures;
+    const text = retryMessage(code, delayMs, attempt, this.role !== 'view');
+    if (text) this.banner = { kind: 'info', text, actions: ['retry'], retry: { attempt, delayMs, code } };
+    else if (this.banner?.retry) this.banner = null;
+    this.retryTimer = setTimeout(() => this.reconnect(), delayMs);
+  }
+
+  private reconnect(): void {
+    this.cancelRetry();
+    if (!this.active || !this.provider || this.connection === 'stopped' || !navigator.onLine) return;
+    const retry = this.banner?.retry;
+    if (retry) this.banner = { kind: 'info', text: retryMessage(retry.code, null, retry.attempt, this.role !== 'view') ?? 'Reconnecting…', retry };
+    this.host.requestUpdate();
+    this.provider.connect();
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private stop(message: string, actions: readonly BannerAction[] = []): void {
+    this.cancelRetry();
     if (this.provider) {
       this.provider.shouldConnect = false;
       this.provider.disconnect();
     }
-    this.banner = { kind: 'error', text: message };
+    this.banner = { kind: 'error', text: message, actions };
     this.setConnection('stopped');
-  }
-
-  private async clearLocalCopy(): Promise<void> {
-    forgetMeeting(this.id);
-    const persistence = this.persistence;
-    this.persistence = null;
-    await persistence?.clearData();
   }
 
   private setConnection(connection: Connection): void {
@@ -198,6 +282,8 @@ export class MeetingController implements ReactiveController {
 
   private refreshSave(): void {
     const save = this.tracker.state();
+    // The server stored edits it did not have: it can save (the connection is healthy).
+    if (save === 'saved' && this.copy?.acknowledged()) this.policy.stored();
     if (save !== this.save) {
       this.save = save;
       this.host.requestUpdate();
@@ -210,7 +296,10 @@ export class MeetingController implements ReactiveController {
   };
 
   private readonly onUpdate = (_update: Uint8Array, origin: unknown): void => {
-    if (origin !== this.provider) this.tracker.localChange();
+    if (origin !== this.provider) {
+      this.tracker.localChange();
+      this.copy?.localUpdate(origin);
+    }
     queueMicrotask(() => this.refreshSave());
   };
 
@@ -230,6 +319,8 @@ export class MeetingController implements ReactiveController {
   private readonly onOffline = (): void => {
     // A socket on a dead network can take long to notice: drop it now, edits stay in IndexedDB.
     this.provider?.disconnect();
+    this.cancelRetry(); // the online event reconnects
+    if (this.banner?.retry) this.banner = null;
     this.setConnection('offline');
     this.refreshSave();
   };

@@ -1,4 +1,4 @@
-/** Styles of `<meeting-page>`: header, banner, contents sidebar and the two sections. */
+/** Styles of `<meeting-page>`: header, contents sidebar and the two sections. */
 import { css } from 'lit';
 
 /** Layout: full-height app on wide screens, one scrolling column under 800px. */
@@ -13,9 +13,6 @@ export const meetingPageStyles = css`
   .me-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .dot { width: 0.7rem; height: 0.7rem; border-radius: 50%; flex: none; }
   button:focus-visible, a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-  .banner { padding: 0.55rem 1rem; font-size: 0.9rem; border-bottom: 1px solid var(--border); }
-  .banner.error { background: var(--danger-bg); color: var(--danger); font-weight: 600; }
-  .banner.info { background: var(--warn-bg); color: var(--text); }
   .body { flex: 1; min-height: 0; display: grid; grid-template-columns: 14rem minmax(0, 1fr); }
   .toc { border-right: 1px solid var(--border); padding: 1rem 0.75rem; overflow: auto; background: var(--surface); }
   .toc-toggle { display: none; }

@@ -3,8 +3,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type * as Y from 'yjs';
 import { agendaOf, notesOf, type SectionName } from '../../shared/doc-schema.js';
-import { joinMarkdown } from '../../shared/markdown.js';
-import { MeetingController } from '../controllers/meeting-controller.js';
+import { MeetingController, type BannerAction } from '../controllers/meeting-controller.js';
 import { ShortcutController } from '../controllers/shortcut-controller.js';
 import { TextController } from '../controllers/text-controller.js';
 import { exportMarkdown, ApiError } from '../lib/api.js';
@@ -18,6 +17,7 @@ import type { MeetingSection, Mode, SectionFocusEvent } from './meeting-section.
 import type { TocJump } from './toc-nav.js';
 import './attendee-list.js';
 import './identity-dialog.js';
+import './meeting-banner.js';
 import './meeting-section.js';
 import './mode-switch.js';
 import './share-menu.js';
@@ -65,10 +65,12 @@ export class MeetingPage extends LitElement {
 
   override render() {
     const m = this.meeting;
-    const readonly = m.role === 'view';
+    // A kept copy the server no longer serves is shown, read only, so the person sees what they keep.
+    const kept = m.lost === 'unknown' || m.lost === 'deleted-unsaved';
+    const readonly = m.role === 'view' || kept;
     const title = m.title || findMyMeeting(this.meetingId)?.title || 'Meeting';
     const mine = findMyMeeting(this.meetingId);
-    const gone = m.connection === 'stopped' && m.role === null;
+    const gone = m.lost === 'deleted' || (!kept && m.connection === 'stopped' && m.role === null);
     return html`
       <header class="top">
         <a class="brand" href="/" aria-label="meetpad home"><img src="/favicon.svg" alt="" width="24" height="24" /><span>meetpad</span></a>
@@ -78,14 +80,13 @@ export class MeetingPage extends LitElement {
           <attendee-list .awareness=${m.awareness}></attendee-list>
           <mode-switch .mode=${this.mode} @mode-change=${(e: CustomEvent<Mode>) => this.setMode(e.detail)}></mode-switch>
           <share-menu .meetingId=${this.meetingId} .editKey=${m.role === 'edit' ? this.key : ''}
-            .viewKey=${readonly ? this.key : (mine?.viewKey ?? '')} .error=${this.exportError} @download-markdown=${this.download}></share-menu>
+            .viewKey=${m.role === 'view' ? this.key : (mine?.viewKey ?? '')} .error=${this.exportError} @download-markdown=${this.download}></share-menu>
           <button type="button" class="me" title="Change your name or colour" @click=${() => this.dialog.show()}>
             <span class="dot" style="background:${this.identity.color}"></span><span class="me-name">${this.identity.name}</span>
           </button>
         </div>
       </header>
-      ${m.banner ? html`<div class="banner ${m.banner.kind}" role=${m.banner.kind === 'error' ? 'alert' : 'status'}>${m.banner.text}
-        ${gone ? html` <a href="/">Back to my meetings</a>` : nothing}</div>` : nothing}
+      <meeting-banner .banner=${m.banner} ?home=${gone} @banner-action=${this.onBannerAction}></meeting-banner>
       ${gone ? nothing : html`<div class="body">
         <button type="button" class="toc-toggle" aria-expanded=${this.tocOpen ? 'true' : 'false'} @click=${() => (this.tocOpen = !this.tocOpen)}>Contents</button>
         <aside class="toc ${this.tocOpen ? 'open' : ''}"><toc-nav .agenda=${this.agenda.headings} .notes=${this.notes.headings} @toc-jump=${this.onJump}></toc-nav></aside>
@@ -137,9 +138,22 @@ export class MeetingPage extends LitElement {
     this.tocOpen = false;
   };
 
+  private readonly onBannerAction = (event: CustomEvent<BannerAction>): void => {
+    if (event.detail === 'download') void this.downloadLocal();
+    else if (event.detail === 'discard') void this.meeting.discardLocalCopy();
+    else this.meeting.retryNow();
+  };
+
+  /** Saves this browser's copy as Markdown: what the person keeps when the server lost the meeting. */
+  private async downloadLocal(): Promise<void> {
+    const text = await this.meeting.localMarkdown();
+    saveBlob(new Blob([text], { type: 'text/markdown;charset=utf-8' }), fileNameFor(this.meeting.title || findMyMeeting(this.meetingId)?.title || 'meeting'));
+  }
+
   private readonly download = async (): Promise<void> => {
     const title = this.meeting.title || 'meeting';
     this.exportError = '';
+    if (this.meeting.lost) return this.downloadLocal();
     try {
       saveBlob(await exportMarkdown(this.meetingId, this.key), fileNameFor(title));
     } catch (error) {
@@ -148,9 +162,7 @@ export class MeetingPage extends LitElement {
         return;
       }
       // Offline: the export is exactly agenda + notes, which this browser has.
-      const doc = this.meeting.doc;
-      const text = joinMarkdown({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
-      saveBlob(new Blob([text], { type: 'text/markdown;charset=utf-8' }), fileNameFor(title));
+      await this.downloadLocal();
     }
   };
 }

@@ -1,7 +1,7 @@
 /* meetpad service worker: keeps the app shell so a reload while offline still opens the page.
  * The meeting itself is kept by y-indexeddb; API and WebSocket traffic is never cached here.
  * Bump VERSION when this file's caching rules change; built assets are content-hashed anyway. */
-const VERSION = 'v1';
+const VERSION = 'v2';
 const CACHE = `meetpad-shell-${VERSION}`;
 const SHELL = ['/', '/favicon.svg'];
 
@@ -31,6 +31,11 @@ self.addEventListener('activate', (event) => {
 
 const isAppRoute = (url) => url.pathname === '/' || url.pathname.startsWith('/m/');
 
+// What a reverse proxy answers while meetpad behind it is down or restarting: as good as offline.
+const GATEWAY_ERRORS = new Set([502, 503, 504]);
+
+const cachedShell = () => caches.match('/').then((cached) => cached ?? Response.error());
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -38,17 +43,22 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/collab')) return;
 
   if (request.mode === 'navigate' && isAppRoute(url)) {
-    // Network first, so updates arrive; the cached shell when offline.
+    // Network first, so updates arrive; the cached shell when offline or when only the proxy answers.
     event.respondWith(
       fetch(request)
-        .then((response) => {
+        .then(async (response) => {
           if (response.ok) {
             const copy = response.clone();
             void caches.open(CACHE).then((cache) => cache.put('/', copy));
+            return response;
           }
-          return response;
+          if (!GATEWAY_ERRORS.has(response.status)) return response;
+          const cached = await caches.match('/');
+          if (!cached) return response; // nothing better to show than the proxy's page
+          void response.body?.cancel();
+          return cached;
         })
-        .catch(() => caches.match('/').then((cached) => cached ?? Response.error())),
+        .catch(cachedShell),
     );
     return;
   }

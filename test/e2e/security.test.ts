@@ -1,6 +1,7 @@
 /**
  * Hostile content and lost access: Markdown XSS payloads execute nothing, a wrong key or a deleted
- * meeting stops the page with a clear message, and a stale offline copy is never pushed back.
+ * meeting stops the page with a clear message, and a stale offline copy is never pushed back (its
+ * unsaved edits are offered as a download first).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,15 +90,20 @@ describe('hostile content and lost access', () => {
 
     const response = await fetch(`${server.url}/api/meetings/${meeting.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${meeting.editKey}` } });
     expect(response.status).toBe(204);
+    await response.body?.cancel();
     await present.locator('meeting-page .banner.error', { hasText: 'deleted' }).waitFor();
 
     await awayContext.setOffline(false);
+    // The server answers 410 meeting_deleted; the offline edit was never acknowledged, so it is offered first.
     await away.locator('meeting-page .banner.error', { hasText: 'deleted' }).waitFor();
+    expect(await away.locator('meeting-page .banner.error').innerText()).toContain('unsaved edits');
     expect(await away.locator('status-indicator').getAttribute('connection')).toBe('stopped');
+    await away.locator('meeting-page button.discard').click();
     // The local copy is gone and the meeting stays deleted.
     await waitFor(() => away.evaluate(async (name) => (await indexedDB.databases()).every((db) => db.name !== name), `meetpad:${meeting.id}`), 'local copy to be cleared');
     const after = await fetch(`${server.url}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.editKey}` } });
-    expect(after.status).toBe(404);
+    expect(after.status).toBe(410);
+    await after.body?.cancel();
   });
 
   it('no page logged an error, apart from refused requests', () => {
