@@ -1,8 +1,7 @@
 /** The meeting's offline copy in IndexedDB, and whether it holds edits the server never acknowledged. */
 import type * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { agendaOf, notesOf } from '../../shared/doc-schema.js';
-import { joinMarkdown } from '../../shared/markdown.js';
+import { markdownOfDoc } from '../../shared/markdown.js';
 import { UnsavedMarker } from './unsaved-marker.js';
 
 /** The IndexedDB copy of one meeting document (y-indexeddb) with its "unsaved edits" marker. */
@@ -38,7 +37,7 @@ export class LocalCopy {
   /** The meeting as Markdown from this copy: agenda then notes, as the server exports it. */
   async markdown(): Promise<string> {
     if (this.persistence && !this.persistence.synced) await this.persistence.whenSynced;
-    return joinMarkdown({ agenda: agendaOf(this.doc).toString(), notes: notesOf(this.doc).toString() });
+    return markdownOfDoc(this.doc);
   }
 
   /** Deletes the copy from this browser. */
