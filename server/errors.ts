@@ -17,6 +17,12 @@ export const Errors = {
   AdminDisabled: createError('admin_disabled', 'The admin API is disabled: set MEETPAD_ADMIN_TOKEN to enable it', 403),
   MeetingNotFound: createError('meeting_not_found', 'No meeting with this id', 404),
   MeetingDeleted: createError('meeting_deleted', 'This meeting was deleted', 410),
+  BadSeriesId: createError('bad_series_id', 'Series ids are 8 to 64 characters of A-Z a-z 0-9 _ -', 400),
+  BadDate: createError('bad_date', 'Dates are calendar dates written YYYY-MM-DD: %s', 400),
+  WrongSeriesKey: createError('wrong_key', 'This key does not open this series', 401),
+  SeriesNotFound: createError('series_not_found', 'No series with this id', 404),
+  SeriesDeleted: createError('series_deleted', 'This series was deleted', 410),
+  AlreadyInSeries: createError('meeting_in_series', 'This meeting already belongs to a series', 409),
   TooLarge: createError('too_large', '%s', 413),
   StorageUnavailable: createError('storage_unavailable', 'The server cannot read or save meetings right now: %s', 503),
 } as const;

@@ -1,6 +1,7 @@
 /**
  * The JSON shapes of the HTTP API (GUIDE 1.1), shared by the server, the web client and the tests.
  */
+import type { ActionItem } from './meeting-parser.js';
 
 /** What a key grants. */
 export type Role = 'edit' | 'view';
@@ -21,10 +22,102 @@ export interface MeetingInfo {
   createdAt: string;
   updatedAt: string;
   role: Role;
+  /** Only for a meeting of a series: the series and the meetings before and after this one. */
+  series?: MeetingSeriesLinks;
 }
 
 /** Every error answer: `{ error, message }`. */
 export interface ApiErrorBody {
   error: string;
   message: string;
+}
+
+/** How often a series meets (GUIDE 1.7). */
+export type Cadence = 'weekly' | 'biweekly' | 'monthly' | 'none';
+
+/** `GET /api/meetings/:id` → `series`, for a meeting of a series. */
+export interface MeetingSeriesLinks {
+  id: string;
+  title: string;
+  /** The meeting started before this one in the series (deleted ones skipped), or null. */
+  previous: string | null;
+  /** The meeting started after this one, or null. */
+  next: string | null;
+}
+
+/** `POST /api/series` and `POST /api/meetings/:id/series` → 201: the only answers with the series keys. */
+export interface CreatedSeries {
+  id: string;
+  title: string;
+  cadence: Cadence;
+  editKey: string;
+  viewKey: string;
+  createdAt: string;
+}
+
+/** One meeting in `GET /api/series/:id` → `meetings`. */
+export interface SeriesMeetingSummary {
+  id: string;
+  title: string;
+  /** `YYYY-MM-DD`. */
+  date: string;
+  openItems: number;
+  doneItems: number;
+  createdAt: string;
+}
+
+/** One entry of the rolling action log: the item as last seen, and the meeting it was seen in. */
+export interface SeriesOpenItem extends ActionItem {
+  meetingId: string;
+  meetingTitle: string;
+}
+
+/** `GET /api/series/:id` → 200. */
+export interface SeriesInfo {
+  id: string;
+  title: string;
+  cadence: Cadence;
+  /** The date the next meeting gets by default (`YYYY-MM-DD`); null for cadence `none`. */
+  nextDate: string | null;
+  role: Role;
+  createdAt: string;
+  /** The Markdown page each new meeting starts from (`{{title}}`, `{{date}}` filled in). */
+  template: string;
+  /** Newest first. */
+  meetings: SeriesMeetingSummary[];
+  /** The rolling action log: every item still open across the series. */
+  openItems: SeriesOpenItem[];
+}
+
+/** `POST /api/series/:id/meetings` → 201: the next meeting, with its own keys. */
+export interface CreatedSeriesMeeting {
+  id: string;
+  title: string;
+  date: string;
+  seriesId: string;
+  editKey: string;
+  viewKey: string;
+}
+
+/** `GET /api/time` → 200: the server's clock, so clients can show the meeting's timers in its time. */
+export interface ServerTime {
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+/** One attendee of `GET /api/meetings/:id/attendance` (a display name as its connections claimed it). */
+export interface Attendee {
+  name: string;
+  /** ISO 8601. */
+  firstJoined: string;
+  /** ISO 8601; null if no connection under this name has left yet. */
+  lastLeft: string | null;
+  present: boolean;
+  /** Time with at least one connection under this name, up to now for those present. */
+  secondsPresent: number;
+}
+
+/** `GET /api/meetings/:id/attendance` → 200, ordered by first join. */
+export interface AttendanceList {
+  attendees: Attendee[];
 }

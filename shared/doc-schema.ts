@@ -14,6 +14,8 @@ export const DOC_FIELDS = {
 /** Keys stored in the `meta` map. */
 export const META_KEYS = {
   title: 'title',
+  /** Prefix of the running log's marks (topic started, meeting ended): see shared/meeting-run.ts. */
+  runMarkPrefix: 'run.mark.',
 } as const;
 
 /** The two Markdown sections, in export order. */

@@ -3,6 +3,7 @@
  * credential is checked in an onRequest hook (guards.ts) before the body is looked at.
  */
 import type { FastifyInstance } from 'fastify';
+import type { MeetingSeriesLinks } from '../../shared/api-types.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
@@ -15,6 +16,8 @@ export interface MeetingsRoutesOptions {
   config: Config;
   meetings: MeetingService;
   store: MeetingStore;
+  /** The series links of a meeting (GUIDE 1.7), added to `GET /api/meetings/:id` for meetings of a series. */
+  seriesOf?: (meetingId: string) => Promise<MeetingSeriesLinks | null>;
 }
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
@@ -22,11 +25,15 @@ const summary = {
   type: 'object',
   properties: { id: { type: 'string' }, title: { type: 'string' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' } },
 } as const;
+const seriesLinks = {
+  type: 'object',
+  properties: { id: { type: 'string' }, title: { type: 'string' }, previous: { type: ['string', 'null'] }, next: { type: ['string', 'null'] } },
+} as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const keyQuery = { type: 'object', properties: { key: { type: 'string' } } } as const;
 
 /** Registers /api/meetings routes. */
-export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, store }: MeetingsRoutesOptions): Promise<void> => {
+export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, store, seriesOf }: MeetingsRoutesOptions): Promise<void> => {
   app.decorateRequest('meetingAccess', null);
   const anyKey = meetingGuard(meetings, 'any');
   const editKey = meetingGuard(meetings, 'edit');
@@ -88,12 +95,13 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
       schema: {
         params: idParams,
         querystring: keyQuery,
-        response: { 200: { ...summary, properties: { ...summary.properties, role: { type: 'string' } } }, '4xx': errorBody, '5xx': errorBody },
+        response: { 200: { ...summary, properties: { ...summary.properties, role: { type: 'string' }, series: seriesLinks } }, '4xx': errorBody, '5xx': errorBody },
       },
     },
     async (request) => {
       const { record, role } = accessOf(request);
-      return { ...summarize(record), role };
+      const series = await seriesOf?.(record.id);
+      return { ...summarize(record), role, ...(series ? { series } : {}) };
     },
   );
 

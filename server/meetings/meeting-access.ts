@@ -1,12 +1,13 @@
 /**
  * Who may open a meeting: the one check behind every route and the WebSocket endpoint. The id is
  * checked before any storage access; a deleted meeting is reported as deleted only to holders of
- * one of its keys (to everyone else it is unknown).
+ * one of its keys (to everyone else it is unknown). The keys of a meeting's series open it too.
  */
 import { Errors } from '../errors.js';
 import { MEETING_ID_PATTERN, roleForKey, type Role } from '../security/keys.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import type { MeetingStore } from '../storage/meeting-store.js';
+import { SERIES_COLLECTIONS, type SeriesLink, type SeriesRecord } from '../series/series-record.js';
 
 /** A meeting opened with a key. */
 export interface MeetingAccess {
@@ -31,7 +32,20 @@ export const openMeeting = async (store: MeetingStore, id: string, key: string |
     const tombstone = await store.getTombstone(id);
     throw tombstone && roleForKey(tombstone, key) ? new Errors.MeetingDeleted() : new Errors.MeetingNotFound();
   }
-  const role = roleForKey(record, key);
+  const role = roleForKey(record, key) ?? (await seriesRoleFor(store, id, key));
   if (!role) throw new Errors.WrongKey();
   return { record, role };
+};
+
+/**
+ * The role `key` grants as a key of the series meeting `id` belongs to (GUIDE 1.7: series keys open
+ * every meeting of their series; a meeting's own keys never open its series), or null.
+ */
+const seriesRoleFor = async (store: MeetingStore, id: string, key: string): Promise<Role | null> => {
+  const link = await store.collection<SeriesLink>(SERIES_COLLECTIONS.links).get(id);
+  if (!link) return null;
+  const series = await store.collection<SeriesRecord>(SERIES_COLLECTIONS.series).get(link.seriesId);
+  // The link and the series' list are written together; both must agree before a key opens anything.
+  if (!series?.meetings.some((meeting) => meeting.id === id)) return null;
+  return roleForKey(series, key);
 };
