@@ -17,14 +17,23 @@ import { Errors, isStorageUnavailable } from './errors.js';
 import { clientRoutes } from './http/client-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { meetingsRoutes } from './http/meetings-routes.js';
+import { itemsRoutes } from './http/items-routes.js';
+import { seriesRoutes } from './http/series-routes.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { runRoutes } from './http/run-routes.js';
+import { AttendanceService } from './attendance/attendance-service.js';
+import { MinutesService } from './minutes/minutes-service.js';
 import { MeetingService } from './meetings/meeting-service.js';
+import { durableTextReader } from './series/durable-text.js';
+import { SeriesService } from './series/series-service.js';
 import { AppMetrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
 import { redactUrl } from './security/keys.js';
 import { originAllowed } from './security/origin.js';
 import { LevelStore } from './storage/level-store.js';
-import { StorageError, type MeetingStore } from './storage/meeting-store.js';
+import { StorageError, StoreOpenError, type MeetingStore } from './storage/meeting-store.js';
+import { PostgresStore } from './storage/postgres-store.js';
+import { MeetingBus } from './bus/meeting-bus.js';
 
 /** Optional parts to inject (tests, tools). */
 export interface AppDeps {
@@ -106,18 +115,24 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   let draining = false;
   let lastProbe = 0;
   const metrics = new AppMetrics({ dataDir: config.dataDir });
+  const storeObserver = { onBatch: (size: number, seconds: number, error?: unknown) => metrics.store.onBatch?.(size, seconds, error) };
   const store =
     deps.store ??
-    (await LevelStore.open(config.dataDir, {
-      sync: config.syncWrites,
-      observer: {
-        onBatch: (size, seconds, error) => metrics.store.onBatch?.(size, seconds, error),
-      },
-    }));
+    (config.store === 'postgres'
+      ? await PostgresStore.open(config.databaseUrl, { poolSize: config.pgPoolSize, timeoutMs: config.pgTimeoutMs, observer: storeObserver })
+      : await LevelStore.open(config.dataDir, { sync: config.syncWrites, observer: storeObserver }));
   // A failed write makes store.writable false, which readiness reports.
   const clock = deps.clock ?? systemClock;
-  const registry = new RoomRegistry(store, config, { log: app.log, clock, observer: metrics.rooms });
+  // Instances sharing one PostgreSQL database fan out through Redis (GUIDE 1.10).
+  if (config.redisUrl && !(store instanceof PostgresStore)) throw new StoreOpenError('REDIS_URL joins instances that share one PostgreSQL database: use MEETPAD_STORE=postgres.');
+  const bus = config.redisUrl && store instanceof PostgresStore ? new MeetingBus(store, config, { clock, log: app.log, observer: metrics.bus }) : undefined;
+  metrics.watchHealth({ store: () => store.writable, ...(bus ? { redis: () => bus.up } : {}) });
+  const registry = new RoomRegistry(store, config, { log: app.log, clock, observer: metrics.rooms, ...(bus ? { fanout: bus } : {}) });
+  bus?.attach(registry);
   const meetings = new MeetingService(store, registry, clock);
+  const attendance = new AttendanceService(store, registry, clock, app.log);
+  const readText = durableTextReader(registry, meetings);
+  const series = new SeriesService({ store, meetings, readText, clock, maxPageBytes: config.maxImportBytes });
   const collab = new CollabEndpoint({ config, store, registry, log: app.log, isDraining: () => draining, observer: metrics.collab });
   const state: MeetpadState = {
     store,
@@ -167,7 +182,10 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
 
   await app.register(helmet, { contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false });
   await app.register(healthRoutes, { readiness: state.readiness });
-  await app.register(meetingsRoutes, { config, meetings, store });
+  await app.register(meetingsRoutes, { config, meetings, store, seriesOf: (id) => series.linksOf(id) });
+  await app.register(itemsRoutes, { meetings, readText });
+  await app.register(seriesRoutes, { config, meetings, series });
+  await app.register(runRoutes, { meetings, attendance, minutes: new MinutesService({ meetings, registry, attendance, clock }), clock });
   await app.register(adminRoutes, { config, store });
   await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(clientRoutes, { clientDir: deps.clientDir ?? resolve(packageRoot(), 'dist/client') });
@@ -179,6 +197,7 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     await registry.closeAll(CLOSE.shuttingDown, 'server shutting down');
   });
   app.addHook('onClose', async () => {
+    await bus?.close();
     if (!deps.store) await store.close();
   });
   return app as unknown as MeetpadApp;

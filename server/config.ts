@@ -4,7 +4,7 @@
  */
 
 /** How a setting's text is parsed. */
-type SettingKind = 'int' | 'bool' | 'string' | 'list' | 'log-level';
+type SettingKind = 'int' | 'bool' | 'string' | 'list' | 'log-level' | 'store';
 
 interface SettingSpec {
   env: string;
@@ -16,6 +16,8 @@ interface SettingSpec {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The storage backends. */
+export const STORE_KINDS = ['level', 'postgres'] as const;
 
 /** Every setting the server reads, keyed by its name in `Config`. */
 export const SETTINGS = {
@@ -42,6 +44,14 @@ export const SETTINGS = {
   roomIdleMs: { env: 'MEETPAD_ROOM_IDLE_MS', kind: 'int', default: '30000', min: 0, max: 86400000, description: 'Grace period before an empty meeting is unloaded from memory (after its writes are flushed).' },
   syncWrites: { env: 'MEETPAD_SYNC_WRITES', kind: 'bool', default: 'false', description: 'fsync every write batch: survives power loss, not only process crashes, at the cost of write latency.' },
   compactEvery: { env: 'MEETPAD_COMPACT_EVERY', kind: 'int', default: '500', min: 2, max: 10000000, description: 'Fold a meeting\'s update log into its snapshot once it has this many entries.' },
+  store: { env: 'MEETPAD_STORE', kind: 'store', default: 'level', description: '`level` (embedded LevelDB in `DATA_DIR`, one process) or `postgres` (`DATABASE_URL`; several instances may share it, see "Run several instances").' },
+  databaseUrl: { env: 'DATABASE_URL', kind: 'string', default: '', description: 'PostgreSQL connection URL for `MEETPAD_STORE=postgres` (`postgres://user:password@host:5432/db`); the schema is created and migrated at start.' },
+  pgPoolSize: { env: 'MEETPAD_PG_POOL_SIZE', kind: 'int', default: '10', min: 2, max: 1000, description: 'PostgreSQL connections per instance (one carries the group commit, the others reads and compactions).' },
+  pgTimeoutMs: { env: 'MEETPAD_PG_TIMEOUT_MS', kind: 'int', default: '5000', min: 100, max: 600000, description: 'Longest a PostgreSQL connection attempt may take (statements get twice as long); past it the write fails, the meeting refuses edits (4503) and `/readyz` turns red.' },
+  redisUrl: { env: 'REDIS_URL', kind: 'string', default: '', description: 'Redis URL (`redis://host:6379`) joining instances that share one PostgreSQL database: updates, presence and deletions fan out through it. Empty: one instance.' },
+  busHeartbeatMs: { env: 'MEETPAD_BUS_HEARTBEAT_MS', kind: 'int', default: '1000', min: 50, max: 60000, description: 'How often an instance announces itself on Redis (and checks who went silent).' },
+  busPresenceTtlMs: { env: 'MEETPAD_BUS_PRESENCE_TTL_MS', kind: 'int', default: '5000', min: 100, max: 600000, description: 'An instance not heard for this long is taken for dead: the cursors of its clients disappear on the others (at most this plus one heartbeat after it died).' },
+  busCatchupMs: { env: 'MEETPAD_BUS_CATCHUP_MS', kind: 'int', default: '1000', min: 50, max: 600000, description: 'How often an instance compares its meetings with PostgreSQL and reads what it missed (a lost Redis message is late by at most this).' },
   shutdownTimeoutMs: { env: 'MEETPAD_SHUTDOWN_TIMEOUT_MS', kind: 'int', default: '10000', min: 0, max: 600000, description: 'Longest a SIGTERM drain may take before the process exits anyway.' },
 } as const satisfies Record<string, SettingSpec>;
 
@@ -54,7 +64,9 @@ type ValueOf<S extends SettingSpec> = S['kind'] extends 'int'
     ? string[]
     : S['kind'] extends 'log-level'
       ? (typeof LOG_LEVELS)[number]
-      : string;
+      : S['kind'] extends 'store'
+        ? (typeof STORE_KINDS)[number]
+        : string;
 
 /** The validated configuration of one server. */
 export type Config = { -readonly [K in keyof Settings]: ValueOf<Settings[K]> };
@@ -90,6 +102,9 @@ const parseSetting = (spec: SettingSpec, raw: string): unknown => {
         throw new ConfigError(`${spec.env}: expected one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
       }
       return raw;
+    case 'store':
+      if (!(STORE_KINDS as readonly string[]).includes(raw)) throw new ConfigError(`${spec.env}: expected one of ${STORE_KINDS.join(', ')}, got "${raw}"`);
+      return raw;
     case 'string':
       return raw;
   }
@@ -108,6 +123,9 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     const raw = env[spec.env];
     config[key] = parseSetting(spec, raw === undefined || raw === '' ? spec.default : raw);
   }
+  // Settings that only make sense together.
+  if (config.store === 'postgres' && !config.databaseUrl) throw new ConfigError('DATABASE_URL: required with MEETPAD_STORE=postgres');
+  if (config.redisUrl && config.store !== 'postgres') throw new ConfigError('REDIS_URL: instances joined through Redis must share one database: set MEETPAD_STORE=postgres and DATABASE_URL');
   return config as Config;
 };
 

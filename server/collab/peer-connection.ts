@@ -316,7 +316,12 @@ export class PeerConnection implements Peer {
     // included: an entry the room already holds at that clock or later is such an echo and is
     // skipped. Only a newer clock for someone else's id is a spoof.
     const own = entries.filter(({ clientId, clock }) => {
-      if (room.awarenessOwners.get(clientId) === this) return true;
+      const owner = room.awarenessOwners.get(clientId);
+      if (owner === this) return true;
+      // Another instance's client: never this connection's to change. Skipped, not refused: a
+      // client that moved here from an instance that died sends its own id, which is released
+      // once that instance's states expire (server/bus/).
+      if (owner?.remoteInstance !== undefined) return false;
       const known = room.awareness.meta.get(clientId);
       return known === undefined || clock > known.clock;
     });

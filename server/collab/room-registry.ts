@@ -202,18 +202,33 @@ export class RoomRegistry {
   async deleteMeeting(record: MeetingRecord): Promise<void> {
     this.#deleting.add(record.id);
     try {
-      const entry = this.#entries.get(record.id);
-      if (entry) {
-        const room = await entry.loaded.catch(() => null);
-        room?.closePeers(CLOSE.deleted, 'meeting deleted');
-        await this.#unload(entry, { compact: false });
-      }
+      await this.#closeDeleted(record.id);
       await this.#store.deleteMeeting(record);
       this.#failures.delete(record.id);
       this.#unreported.delete(record.id);
     } finally {
       this.#deleting.delete(record.id);
     }
+    // Other instances close their sockets of the meeting too (the bus, when there is one).
+    this.#deps.fanout?.deleted?.(record.id);
+  }
+
+  /** The meeting was deleted elsewhere (another instance): its sockets get 4404, its room unloads. */
+  async closeDeleted(id: string): Promise<void> {
+    this.#deleting.add(id);
+    try {
+      await this.#closeDeleted(id);
+    } finally {
+      this.#deleting.delete(id);
+    }
+  }
+
+  async #closeDeleted(id: string): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    const room = await entry.loaded.catch(() => null);
+    room?.closePeers(CLOSE.deleted, 'meeting deleted');
+    await this.#unload(entry, { compact: false });
   }
 
   /** Closes every peer with `code`, then settles and unloads every room (used on shutdown). */

@@ -19,6 +19,8 @@ import { awarenessFrame, updateFrame } from './wire.js';
 export interface Peer {
   send(frame: Uint8Array): void;
   close(code: number, reason: string): void;
+  /** Set on the stand-in owner of another instance's clients' awareness states (server/bus/). */
+  readonly remoteInstance?: string;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface Peer {
 export interface RoomFanout {
   /** `update` of meeting `meetingId` is durable at log sequence `seq`. */
   published(meetingId: string, update: Uint8Array, seq: number): void;
+  /** Meeting `meetingId` was deleted here (its sockets on other instances must close). */
+  deleted?(meetingId: string): void;
 }
 
 /** A subscriber to a room's durable entries (authorship, history...). */
@@ -56,6 +60,8 @@ export class Room {
   readonly peers = new Set<Peer>();
   /** Which peer introduced each awareness client id: only that peer may change or remove it. */
   readonly awarenessOwners = new Map<number, Peer>();
+  /** Sequence number of the last log entry the room loaded with (a bus tracks the entries after it). */
+  readonly loadedSeq: number;
   #state: 'open' | 'failed' | 'closed' = 'open';
   #fullState: Uint8Array | null = null;
   #pendingAwareness = new Set<number>();
@@ -73,6 +79,7 @@ export class Room {
     this.#events = events;
     this.#fanout = fanout;
     this.#log = log;
+    this.loadedSeq = opened.log.head;
     rebuildDoc(opened.stored, this.doc, SERVER_ORIGIN);
     // A snapshot with nothing after it is already the full state: late joiners get it without re-encoding.
     if (opened.stored.snapshot && opened.stored.updates.length === 0) this.#fullState = opened.stored.snapshot;

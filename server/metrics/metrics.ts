@@ -10,6 +10,7 @@ import { frameKind } from '../../shared/protocol.js';
 import type { CollabDeps } from '../collab/collab-endpoint.js';
 import type { RegistryObserver } from '../collab/room-registry.js';
 import type { StoreObserver } from '../storage/meeting-store.js';
+import type { BusObserver } from '../bus/meeting-bus.js';
 
 // A hostile client chooses what it sends; label values derived from it are normalised and capped
 // so it cannot grow the number of series without bound.
@@ -53,6 +54,8 @@ export class AppMetrics {
   readonly collab: CollabObserver;
   readonly rooms: RegistryObserver;
   readonly store: StoreObserver;
+  readonly bus: BusObserver;
+  readonly #health: { store?: () => boolean; redis?: () => boolean } = {};
 
   constructor(options: { dataDir: string }) {
     const registers = [this.registry];
@@ -72,7 +75,7 @@ export class AppMetrics {
     const refused = new Counter({ name: 'meetpad_upgrade_refusals_total', help: 'WebSocket upgrades refused before the handshake, by HTTP status.', labelNames: ['status'], registers });
     const persistSeconds = new Histogram({
       name: 'meetpad_persist_seconds',
-      help: 'Time to write one group-commit batch to LevelDB.',
+      help: 'Time to write one group-commit batch (LevelDB, or one PostgreSQL transaction).',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
@@ -94,6 +97,48 @@ export class AppMetrics {
         this.set(await directoryBytes(options.dataDir));
       },
     });
+
+    // Several instances (PostgreSQL + Redis): what a dashboard of the bus needs.
+    const health = this.#health;
+    new Gauge({
+      name: 'meetpad_store_up',
+      help: '1 while the store takes writes (0 after a failed write until one succeeds: LevelDB or PostgreSQL).',
+      registers,
+      collect() {
+        this.set(health.store?.() === false ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: 'meetpad_redis_up',
+      help: 'With REDIS_URL: 1 while both Redis connections are up (0: updates from other instances arrive through PostgreSQL only).',
+      registers,
+      collect() {
+        this.set(health.redis ? (health.redis() ? 1 : 0) : 0);
+      },
+    });
+    const busLag = new Histogram({
+      name: 'meetpad_bus_lag_seconds',
+      help: 'Bus delay: kind="update" from commit on another instance to receipt here (their clock), kind="heartbeat" this instance\'s own Redis round trip.',
+      labelNames: ['kind'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    const gapRepairs = new Counter({ name: 'meetpad_bus_gap_repairs_total', help: 'Reads of missed updates from PostgreSQL, by reason (gap, reconnect, silence, load).', labelNames: ['reason'], registers });
+    const repairedRows = new Counter({ name: 'meetpad_bus_repaired_rows_total', help: 'Rows read from PostgreSQL by those repairs (0 when Redis delivered everything).', registers });
+    const publishFailures = new Counter({ name: 'meetpad_bus_publish_failures_total', help: 'Messages that could not be published (Redis away); receivers read the updates from PostgreSQL.', registers });
+    const instances = new Gauge({ name: 'meetpad_bus_instances', help: 'Other instances heard from within the presence TTL.', registers });
+    for (const reason of ['gap', 'reconnect', 'silence', 'load']) gapRepairs.inc({ reason }, 0);
+    publishFailures.inc(0);
+    repairedRows.inc(0);
+    this.bus = {
+      lag: (kind, seconds) => busLag.observe({ kind }, seconds),
+      repaired: (reason, rows) => {
+        gapRepairs.inc({ reason });
+        repairedRows.inc(rows);
+      },
+      publishFailed: () => publishFailures.inc(),
+      instances: (count) => instances.set(count),
+    };
 
     const reasonLabel = boundedLabel(new Set());
     const typeLabel = boundedLabel(new Set());
@@ -125,5 +170,10 @@ export class AppMetrics {
         if (error !== undefined) persistFailures.inc();
       },
     };
+  }
+
+  /** Tells the health gauges where to look (the store and bus are made after the metrics). */
+  watchHealth(health: { store?: () => boolean; redis?: () => boolean }): void {
+    Object.assign(this.#health, health);
   }
 }
