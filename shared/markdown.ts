@@ -45,10 +45,15 @@ export const joinMarkdown = ({ agenda, notes }: SplitMarkdown): string => agenda
 /** The Markdown export of a meeting document (GUIDE 1.4): its agenda, then its notes. */
 export const markdownOfDoc = (doc: Y.Doc): string => joinMarkdown({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
 
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /** Cuts a title to the stored maximum without splitting a surrogate pair. */
 export const clampTitle = (title: string): string => {
-  const trimmed = title.trim();
-  return Array.from(trimmed).slice(0, MAX_TITLE_LENGTH).join('');
+  // A title is one line of text: control characters (CR/LF could inject lines into a calendar
+  // feed or the minutes) become spaces, and lone surrogates (not storable as UTF-8) become U+FFFD.
+  const oneLine = title.replace(LONE_SURROGATE, '\ufffd').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return Array.from(oneLine).slice(0, MAX_TITLE_LENGTH).join('');
 };
 
 /** The title of a page: first heading's text, else first non-empty line, else "Untitled meeting". */

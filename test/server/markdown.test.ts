@@ -121,3 +121,12 @@ describe('import through the API, as an attendee sees it', () => {
     attendee.destroy();
   });
 });
+
+describe('titles', () => {
+  test('a title is one line of well-formed text, cut to the stored length', async () => {
+    const { clampTitle } = await import('../../shared/markdown.js');
+    expect(clampTitle('  Weekly\r\nBEGIN:VEVENT\tx  ')).toBe('Weekly BEGIN:VEVENT x');
+    expect(clampTitle('A\ud800B')).toBe('A\ufffdB');
+    expect(Array.from(clampTitle('😀'.repeat(300)))).toHaveLength(200);
+  });
+});
