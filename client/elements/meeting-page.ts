@@ -4,6 +4,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type * as Y from 'yjs';
 import { agendaOf, notesOf, type SectionName } from '../../shared/doc-schema.js';
 import { MeetingController, type BannerAction } from '../controllers/meeting-controller.js';
+import { RunController } from '../controllers/run-controller.js';
+import { RunEventsController } from '../controllers/run-events-controller.js';
 import { ShortcutController } from '../controllers/shortcut-controller.js';
 import { TextController } from '../controllers/text-controller.js';
 import { exportMarkdown, ApiError } from '../lib/api.js';
@@ -12,24 +14,31 @@ import { fileNameFor, saveBlob } from '../lib/files.js';
 import { loadIdentity, saveIdentity, type Identity } from '../lib/identity.js';
 import { findMyMeeting } from '../lib/my-meetings.js';
 import { meetingPageStyles } from './meeting-page-styles.js';
+import { meetingSideStyles } from './meeting-side-styles.js';
+import type { ItemReveal } from './action-items-panel.js';
 import type { IdentityDialog } from './identity-dialog.js';
-import type { MeetingSection, Mode, SectionFocusEvent } from './meeting-section.js';
+import type { MeetingSection, Mode, SectionFocusEvent, TaskToggleEvent } from './meeting-section.js';
+import type { MeetingSide } from './meeting-side.js';
 import type { TocJump } from './toc-nav.js';
+import './attendance-panel.js';
 import './attendee-list.js';
 import './identity-dialog.js';
 import './meeting-banner.js';
 import './meeting-section.js';
+import './meeting-side.js';
 import './mode-switch.js';
+import './run-panel.js';
 import './share-menu.js';
 import './status-indicator.js';
 import './toc-nav.js';
+import './topic-list.js';
 
 const MODE_KEY = 'meetpad:mode';
 
 /** `<meeting-page>`: one open meeting; create a new element for another meeting or key. */
 @customElement('meeting-page')
 export class MeetingPage extends LitElement {
-  static override styles = meetingPageStyles;
+  static override styles = [meetingPageStyles, meetingSideStyles];
 
   @property() meetingId = '';
   @property() key = '';
@@ -45,6 +54,17 @@ export class MeetingPage extends LitElement {
   private focused: SectionName | null = null;
   private readonly agenda = new TextController(this, () => this.meeting && agendaOf(this.meeting.doc), () => 'agenda');
   private readonly notes = new TextController(this, () => this.meeting && notesOf(this.meeting.doc), () => 'notes');
+  private readonly run = new RunController(this, () => this.meeting);
+  private canEdit = false;
+  private readonly runEvents = new RunEventsController(this, this.run, {
+    canEdit: () => this.canEdit,
+    section: (name) => this.renderRoot.querySelector<MeetingSection>(`meeting-section.${name}`),
+    showEditor: async () => {
+      if (this.mode === 'view') this.setMode('split');
+      await this.updateComplete;
+    },
+    closeContents: () => (this.tocOpen = false),
+  });
   private readonly shortcuts = new ShortcutController(this, {
     E: () => this.setMode('edit'),
     S: () => this.setMode('split'),
@@ -60,7 +80,9 @@ export class MeetingPage extends LitElement {
       this.mode = this.meeting.role === 'view' ? 'view' : saved === 'edit' || saved === 'view' ? saved : 'split';
     }
     super.connectedCallback();
-    this.meeting.setIdentity(this.identity);
+    // A first visit's placeholder name is not announced (the server records attendance from it):
+    // the name dialog announces the one chosen.
+    if (loadIdentity()) this.meeting.setIdentity(this.identity);
   }
 
   override render() {
@@ -68,6 +90,8 @@ export class MeetingPage extends LitElement {
     // A kept copy the server no longer serves is shown, read only, so the person sees what they keep.
     const kept = m.lost === 'unknown' || m.lost === 'deleted-unsaved';
     const readonly = m.role === 'view' || kept;
+    this.canEdit = !readonly;
+    const run = this.run;
     const title = m.title || findMyMeeting(this.meetingId)?.title || 'Meeting';
     const mine = findMyMeeting(this.meetingId);
     const gone = m.lost === 'deleted' || (!kept && m.connection === 'stopped' && m.role === null);
@@ -87,13 +111,20 @@ export class MeetingPage extends LitElement {
         </div>
       </header>
       <meeting-banner .banner=${m.banner} ?home=${gone} @banner-action=${this.onBannerAction}></meeting-banner>
-      ${gone ? nothing : html`<div class="body">
+      ${gone ? nothing : html`<run-panel .meetingId=${this.meetingId} .key=${this.key} ?canEdit=${!readonly} .run=${run.run} .topics=${run.topics}
+        .plannedMinutes=${run.parsed.plannedMinutes} .clock=${run.clock}></run-panel>`}
+      ${gone ? nothing : html`<div class="body with-side">
         <button type="button" class="toc-toggle" aria-expanded=${this.tocOpen ? 'true' : 'false'} @click=${() => (this.tocOpen = !this.tocOpen)}>Contents</button>
-        <aside class="toc ${this.tocOpen ? 'open' : ''}"><toc-nav .agenda=${this.agenda.headings} .notes=${this.notes.headings} @toc-jump=${this.onJump}></toc-nav></aside>
-        <main class="sections" data-mode=${this.mode} @section-focus=${this.onSectionFocus}>
+        <aside class="toc ${this.tocOpen ? 'open' : ''}"><toc-nav .agenda=${this.agenda.headings} .notes=${this.notes.headings} .current=${run.tocCurrent()} @toc-jump=${this.onJump}></toc-nav></aside>
+        <main class="sections" data-mode=${this.mode} @section-focus=${this.onSectionFocus} @task-toggle=${this.onTaskToggle}>
           ${this.section('agenda', 'Agenda', 'Agenda topics, one per line: "1. Topic (owner)"', agendaOf(m.doc), this.agenda.html, readonly)}
           ${this.section('notes', 'Notes', 'Notes of the meeting: decisions, action items…', notesOf(m.doc), this.notes.html, readonly)}
         </main>
+        <meeting-side .meetingId=${this.meetingId} .key=${this.key} .meetingTitle=${title} .doc=${m.doc} .access=${m.role} ?readonly=${readonly}
+          .save=${m.save} @item-reveal=${this.onReveal} .moreTabs=${run.tabs()}>
+          <topic-list slot="topics" ?canEdit=${!readonly} .topics=${run.topics} .run=${run.run} .plannedMinutes=${run.parsed.plannedMinutes}></topic-list>
+          <attendance-panel slot="attendance" .meetingId=${this.meetingId} .key=${this.key} ?canEdit=${!readonly} .awareness=${m.awareness}></attendance-panel>
+        </meeting-side>
       </div>`}
       <identity-dialog .identity=${this.identity} @identity-change=${this.onIdentity}></identity-dialog>
     `;
@@ -101,7 +132,7 @@ export class MeetingPage extends LitElement {
 
   private section(name: SectionName, heading: string, hint: string, ytext: Y.Text, html_: string, readonly: boolean) {
     return html`<meeting-section class=${name} section=${name} heading=${heading} hint=${hint} mode=${this.mode}
-      ?readonly=${readonly} .ytext=${ytext} .awareness=${this.meeting.awareness} .html=${html_}></meeting-section>`;
+      ?readonly=${readonly} .ytext=${ytext} .awareness=${this.meeting.awareness} .html=${html_} .nowLine=${name === 'agenda' ? this.run.nowLine : null}></meeting-section>`;
   }
 
   override firstUpdated(): void {
@@ -136,6 +167,16 @@ export class MeetingPage extends LitElement {
     const { section, heading } = event.detail;
     this.renderRoot.querySelector<MeetingSection>(`meeting-section.${section}`)?.jumpTo(heading.line, heading.id);
     this.tocOpen = false;
+  };
+
+  // A task box of the preview: the side panel holds the items and their anchors.
+  private readonly onTaskToggle = (event: TaskToggleEvent): void => {
+    const { section, line, done } = event.detail;
+    this.renderRoot.querySelector<MeetingSide>('meeting-side')?.toggleAt(section, line, done);
+  };
+
+  private readonly onReveal = (event: CustomEvent<ItemReveal>): void => {
+    this.renderRoot.querySelector<MeetingSection>(`meeting-section.${event.detail.section}`)?.revealLine(event.detail.line);
   };
 
   private readonly onBannerAction = (event: CustomEvent<BannerAction>): void => {

@@ -1,12 +1,14 @@
 /** One section of a meeting (agenda or notes): a Markdown editor and its live preview. */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import { EditorView } from '@codemirror/view';
 import type { SectionName } from '../../shared/doc-schema.js';
 import { EditorController } from '../controllers/editor-controller.js';
 import { markdownStyles } from '../lib/markdown-styles.js';
+import { markNowLine, NOW_CLASS, PreviewLocator } from '../lib/now-highlight.js';
 import { previewTopForLine, lineAtPreviewTop } from '../lib/scroll-sync.js';
 
 /** How a meeting is shown: source only, source and preview side by side, or preview only. */
@@ -14,6 +16,9 @@ export type Mode = 'edit' | 'split' | 'view';
 
 /** Emitted (bubbling, composed) when an editor gains or loses focus. */
 export type SectionFocusEvent = CustomEvent<{ section: SectionName; focused: boolean }>;
+
+/** Emitted (bubbling, composed) when a task checkbox of the preview is clicked: its 1-based source line and the state asked for. */
+export type TaskToggleEvent = CustomEvent<{ section: SectionName; line: number; done: boolean }>;
 
 /** `<meeting-section>`: editor bound to `ytext` plus the sanitised `html` preview. */
 @customElement('meeting-section')
@@ -33,6 +38,7 @@ export class MeetingSection extends LitElement {
       .panes[data-mode='split'] .preview { border-left: 1px solid var(--border); background: var(--preview-bg); }
       [hidden] { display: none !important; }
       .empty { color: var(--muted); font-style: italic; }
+      .preview .${unsafeCSS(NOW_CLASS)} { background: var(--now-bg, var(--accent-bg)); box-shadow: -0.6rem 0 0 var(--now-bg, var(--accent-bg)), -0.8rem 0 0 var(--accent); border-radius: 0 4px 4px 0; }
       @media (max-width: 799px) {
         :host { overflow: visible; }
         .panes { flex-direction: column; }
@@ -52,11 +58,16 @@ export class MeetingSection extends LitElement {
   @property({ attribute: false }) ytext?: Y.Text;
   @property({ attribute: false }) awareness?: Awareness;
   @property({ attribute: false }) html = '';
+  /** 1-based source line of the topic being discussed, marked in the editor and the preview. */
+  @property({ attribute: false }) nowLine: number | null = null;
 
   @query('.editor') private editorHost!: HTMLElement | null;
   @query('.preview') private preview!: HTMLElement | null;
 
   private syncing: 'editor' | 'preview' | null = null;
+  private hadFocus = false;
+  private readonly nowLocator = new PreviewLocator();
+  private shownNow: number | null = null;
   private readonly editor = new EditorController(this, () => ({
     ytext: this.ytext,
     awareness: this.awareness,
@@ -73,11 +84,52 @@ export class MeetingSection extends LitElement {
       <div class="bar"><h2 class="bar-title">${this.heading}</h2>${this.readonly ? html`<span class="ro">view only</span>` : nothing}</div>
       <div class="panes" data-mode=${this.mode}>
         <div class="editor" ?hidden=${this.mode === 'view'}></div>
-        <article class="preview markdown" ?hidden=${this.mode === 'edit'} aria-label="${this.heading} preview" @scroll=${this.onPreviewScroll}>
+        <article class="preview markdown" ?hidden=${this.mode === 'edit'} aria-label="${this.heading} preview" @scroll=${this.onPreviewScroll} @click=${this.onPreviewClick}>
           ${this.html ? unsafeHTML(this.html) : html`<p class="empty">Nothing here yet.</p>`}
         </article>
       </div>
     `;
+  }
+
+  override updated(): void {
+    // The renderer leaves task boxes disabled; they work where the person may edit.
+    this.preview?.querySelectorAll<HTMLInputElement>('input.task[data-line]').forEach((box) => (box.disabled = this.readonly));
+    this.markNow();
+  }
+
+  /** The editor's cursor offset, once the person has been in this editor; else null. */
+  cursorOffset(): number | null {
+    const view = this.editor.view;
+    return this.hadFocus && view ? view.state.selection.main.head : null;
+  }
+
+  private markNow(): void {
+    if (this.editor.view) markNowLine(this.editor.view, this.nowLine);
+    const preview = this.preview;
+    if (!preview) return;
+    const target = this.nowLine === null || !this.ytext ? null : this.nowLocator.find(preview, this.ytext.toString(), this.nowLine - 1);
+    preview.querySelectorAll(`.${NOW_CLASS}`).forEach((el) => el !== target && el.classList.remove(NOW_CLASS));
+    target?.classList.add(NOW_CLASS);
+    // A new current topic is brought into view once, unless the person is working in this editor.
+    if (!target || this.shownNow === this.nowLine || this.editor.view?.hasFocus) return;
+    this.shownNow = this.nowLine;
+    if (this.mode === 'edit') this.editor.scrollToLine(this.nowLine! - 1);
+    else if (target.offsetTop < preview.scrollTop || target.offsetTop + target.offsetHeight > preview.scrollTop + preview.clientHeight) {
+      preview.scrollTop = Math.max(target.offsetTop - preview.clientHeight / 3, 0);
+    }
+  }
+
+  /** Puts the cursor at the start of 1-based source `line` and shows it (in the preview in view mode). */
+  revealLine(line: number): void {
+    const view = this.editor.view;
+    if (this.mode !== 'view' && view) {
+      const pos = view.state.doc.line(Math.min(Math.max(line, 1), view.state.doc.lines)).from;
+      view.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: 'center' }) });
+      if (!this.readonly) view.focus();
+    }
+    // In split mode the preview follows the editor's scrolling.
+    if (this.mode === 'view' && this.preview) this.preview.scrollTop = Math.max(previewTopForLine(this.preview, line - 1) - this.preview.clientHeight / 3, 0);
+    this.scrollIntoView({ block: 'nearest' });
   }
 
   /** Brings a heading (0-based source `line`, preview element `id`) into view in both panes. */
@@ -92,7 +144,19 @@ export class MeetingSection extends LitElement {
     if (this.mode !== 'view' && !this.readonly) this.editor.view?.focus();
   }
 
+  private readonly onPreviewClick = (event: MouseEvent): void => {
+    const box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.classList.contains('task') || !box.dataset.line) return;
+    // The box follows the text: it changes when the edit comes back through the renderer.
+    event.preventDefault();
+    if (this.readonly) return;
+    // During the click the box already shows the new state; preventDefault puts it back afterwards.
+    const detail = { section: this.section, line: Number(box.dataset.line), done: box.checked };
+    this.dispatchEvent(new CustomEvent('task-toggle', { detail, bubbles: true, composed: true }));
+  };
+
   private onFocusChange(focused: boolean): void {
+    if (focused) this.hadFocus = true;
     const detail = { section: this.section, focused };
     this.dispatchEvent(new CustomEvent('section-focus', { detail, bubbles: true, composed: true }));
   }

@@ -4,19 +4,39 @@ import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { keyFromHash, meetingIdFromPath, meetingPath } from '../lib/links.js';
 import { bestKey, findMyMeeting } from '../lib/my-meetings.js';
+import { bestSeriesKey, findMySeries, seriesKeyForMeeting } from '../lib/my-series.js';
+import { seriesIdFromPath, seriesPath } from '../lib/series-links.js';
 import './meeting-page.js';
+import './series-page.js';
 import './start-page.js';
 
-type Route = { page: 'start' } | { page: 'meeting'; id: string; key: string } | { page: 'missing'; message: string };
+type Route =
+  | { page: 'start' }
+  | { page: 'meeting'; id: string; key: string }
+  | { page: 'series'; id: string; key: string }
+  | { page: 'missing'; message: string };
+
+const seriesRoute = (id: string): Route => {
+  const key = keyFromHash(location.hash);
+  if (key) return { page: 'series', id, key };
+  const mine = findMySeries(id);
+  const known = mine && bestSeriesKey(mine);
+  if (!known) return { page: 'missing', message: 'This link has no key (the part after #key=). Ask for the full link.' };
+  history.replaceState(null, '', seriesPath(id, known));
+  return { page: 'series', id, key: known };
+};
 
 const currentRoute = (): Route => {
   if (location.pathname === '/' || location.pathname === '/index.html') return { page: 'start' };
+  const seriesId = seriesIdFromPath(location.pathname);
+  if (seriesId) return seriesRoute(seriesId);
   const id = meetingIdFromPath(location.pathname);
   if (!id) return { page: 'missing', message: 'There is no page at this address.' };
   const key = keyFromHash(location.hash);
   if (key) return { page: 'meeting', id, key };
   const mine = findMyMeeting(id);
-  const known = mine && bestKey(mine);
+  // A series key opens every meeting of its series (carried items link to meetings without a key).
+  const known = (mine && bestKey(mine)) ?? seriesKeyForMeeting(id);
   if (known) {
     history.replaceState(null, '', meetingPath(id, known));
     return { page: 'meeting', id, key: known };
@@ -24,7 +44,7 @@ const currentRoute = (): Route => {
   return { page: 'missing', message: 'This link has no key (the part after #key=). Ask for the full link.' };
 };
 
-/** `<meetpad-app>`: routes `/` to the start page and `/m/:id#key=…` to a meeting. */
+/** `<meetpad-app>`: routes `/` to the start page, `/m/:id#key=…` to a meeting and `/s/:id#key=…` to a series. */
 @customElement('meetpad-app')
 export class MeetpadApp extends LitElement {
   static override styles = css`
@@ -54,12 +74,13 @@ export class MeetpadApp extends LitElement {
   override render() {
     const route = this.route;
     if (route.page === 'start') return html`<start-page></start-page>`;
+    if (route.page === 'series') return keyed(`s:${route.id}#${route.key}`, html`<series-page .seriesId=${route.id} .key=${route.key}></series-page>`);
     if (route.page === 'missing') return html`<div class="missing"><h1>Nothing here</h1><p>${route.message}</p><p><a href="/" data-nav>Go to the start page</a></p></div>`;
     return keyed(`${route.id}#${route.key}`, html`<meeting-page .meetingId=${route.id} .key=${route.key}></meeting-page>`);
   }
 
   override updated(): void {
-    if (this.route.page !== 'meeting') document.title = 'meetpad';
+    if (this.route.page !== 'meeting' && this.route.page !== 'series') document.title = 'meetpad';
   }
 
   private go(path: string): void {
@@ -79,7 +100,7 @@ export class MeetpadApp extends LitElement {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
     if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
-    if (anchor.pathname !== '/' && !anchor.pathname.startsWith('/m/')) return;
+    if (anchor.pathname !== '/' && !anchor.pathname.startsWith('/m/') && !anchor.pathname.startsWith('/s/')) return;
     event.preventDefault();
     this.go(anchor.pathname + anchor.hash);
   };

@@ -11,7 +11,8 @@ export class ApiError extends Error {
   }
 }
 
-const fail = async (response: Response): Promise<never> => {
+/** Throws the ApiError of a failed answer (its JSON `{ error, message }`, else its status). */
+export const fail = async (response: Response): Promise<never> => {
   let body: { error?: string; message?: string } = {};
   try {
     body = (await response.json()) as typeof body;
@@ -21,7 +22,8 @@ const fail = async (response: Response): Promise<never> => {
   throw new ApiError(response.status, body.error ?? String(response.status), body.message ?? response.statusText);
 };
 
-const auth = (key: string): HeadersInit => ({ Authorization: `Bearer ${key}` });
+/** The request headers that carry a meeting or series key. */
+export const auth = (key: string): HeadersInit => ({ Authorization: `Bearer ${key}` });
 
 /** Creates a meeting from a title and/or Markdown text. */
 export const createMeeting = async (body: { title?: string; markdown?: string }): Promise<CreatedMeeting> => {

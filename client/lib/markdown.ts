@@ -14,7 +14,8 @@ export interface Heading {
 
 const TASK = /^\[([ xX])\](?:[ \t]|$)/;
 
-// Turns "- [ ] text" / "- [x] text" list items into disabled checkboxes.
+// Turns "- [ ] text" / "- [x] text" list items into disabled checkboxes, each with the 1-based
+// source line of its item (the parser's numbering), so the page can tick it in the text.
 const taskLists = (state: StateCore): void => {
   const tokens = state.tokens;
   for (let i = 2; i < tokens.length; i++) {
@@ -27,7 +28,9 @@ const taskLists = (state: StateCore): void => {
     first.content = first.content.slice(match[0].length);
     const box = new state.Token('html_inline', '', 0);
     const checked = match[1] !== ' ' ? ' checked' : '';
-    box.content = `<input type="checkbox" class="task" disabled${checked}> `;
+    // Only an item with text is an action item (GUIDE 1.6): a bare "- [ ]" is a placeholder.
+    const line = inline.content.slice(match[0].length).trim() ? tokens[i - 1].map?.[0] : undefined;
+    box.content = `<input type="checkbox" class="task" disabled${checked}${line === undefined ? '' : ` data-line="${line + 1}"`}> `;
     inline.children!.unshift(box);
     tokens[i - 2].attrJoin('class', 'task-item');
   }

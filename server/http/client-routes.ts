@@ -1,6 +1,6 @@
 /**
  * Serves the built web client from one directory only (no traversal, no dotfiles), with the SPA
- * fallback: `/m/:id` and `/` return index.html.
+ * fallback: `/m/:id`, `/s/:id` (a series) and `/` return index.html.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,5 +30,7 @@ export const clientRoutes = async (app: FastifyInstance, { clientDir }: ClientRo
       res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  app.get<{ Params: { id: string } }>('/m/:id', (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+  for (const page of ['/m/:id', '/s/:id']) {
+    app.get<{ Params: { id: string } }>(page, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+  }
 };
