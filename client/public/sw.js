@@ -29,7 +29,7 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-const isAppRoute = (url) => url.pathname === '/' || url.pathname.startsWith('/m/');
+const isAppRoute = (url) => url.pathname === '/' || url.pathname.startsWith('/m/') || url.pathname.startsWith('/s/');
 
 // What a reverse proxy answers while meetpad behind it is down or restarting: as good as offline.
 const GATEWAY_ERRORS = new Set([502, 503, 504]);
