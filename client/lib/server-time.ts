@@ -7,6 +7,9 @@ import { clockOffset } from '../../shared/meeting-run.js';
 
 /** Round trips per measurement: enough to skip one slowed by a busy network or a GC pause. */
 const SAMPLES = 4;
+// The last offset measured in this browser: a page opened offline starts from it, not from 0
+// (a move written with a clock hours off would look like a time travel to the others).
+const OFFSET_KEY = 'meetpad:server-clock-offset';
 
 /** Asks the server for its time; throws when offline or on an error answer. */
 export const fetchServerTime = async (): Promise<number> => {
@@ -20,7 +23,7 @@ export const fetchServerTime = async (): Promise<number> => {
 
 /**
  * `now()` is the server's time in ms since the epoch: this browser's clock plus the measured
- * offset (0, the browser's own clock, until a measurement succeeded).
+ * offset (until a measurement succeeds: the last one this browser made, else 0).
  */
 export class ServerClock {
   /** True once a measurement succeeded. */
@@ -28,7 +31,10 @@ export class ServerClock {
   private offsetMs = 0;
   private running: Promise<void> | null = null;
 
-  constructor(private readonly ask: () => Promise<number> = fetchServerTime) {}
+  constructor(private readonly ask: () => Promise<number> = fetchServerTime) {
+    const saved = Number(safely(() => localStorage.getItem(OFFSET_KEY)) ?? '');
+    if (Number.isFinite(saved)) this.offsetMs = Math.round(saved);
+  }
 
   /** The server's time now, as well as this browser knows it. */
   now(): number {
@@ -59,5 +65,15 @@ export class ServerClock {
     if (!best) return;
     this.offsetMs = best.offsetMs;
     this.synced = true;
+    safely(() => localStorage.setItem(OFFSET_KEY, String(best.offsetMs)));
   }
 }
+
+// Storage may be unavailable (private modes, quotas): the clock works without it.
+const safely = <T>(use: () => T): T | null => {
+  try {
+    return use();
+  } catch {
+    return null;
+  }
+};
