@@ -2,13 +2,14 @@
  * Running the meeting (GUIDE 1.8): the server's time (the meeting's timers are in it), who
  * attended, and the minutes. Attendance and minutes open with any key of the meeting.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AttendanceList, ServerTime } from '../../shared/api-types.js';
 import type { AttendanceService } from '../attendance/attendance-service.js';
 import type { Clock } from '../clock.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { MinutesService } from '../minutes/minutes-service.js';
 import { accessOf, meetingGuard } from './guards.js';
+import { meetingLink } from './public-url.js';
 
 /** What the routes need. */
 export interface RunRoutesOptions {
@@ -39,19 +40,6 @@ const attendanceBody = {
     },
   },
 } as const;
-
-// A host name or address with an optional port; anything else in Host gets a relative link.
-const HOST = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
-
-/**
- * The meeting's page without a key: absolute when the request names its host (`Host`, or
- * `X-Forwarded-Host`/`-Proto` with MEETPAD_TRUST_PROXY), as the person asking reached the server.
- */
-export const meetingLink = (request: FastifyRequest, id: string): string => {
-  const { host, protocol } = request;
-  const usable = typeof host === 'string' && HOST.test(host) && (protocol === 'http' || protocol === 'https');
-  return usable ? `${protocol}://${host}/m/${id}` : `/m/${id}`;
-};
 
 /** Registers /api/time, /api/meetings/:id/attendance and /api/meetings/:id/minutes.md. */
 export const runRoutes = async (app: FastifyInstance, { meetings, attendance, minutes, clock }: RunRoutesOptions): Promise<void> => {

@@ -1,6 +1,8 @@
 /**
  * The series API (GUIDE 1.7). Series keys travel like meeting keys (`Authorization: Bearer KEY`
- * or `?key=KEY`) and are checked in onRequest hooks, before any body is looked at.
+ * or `?key=KEY`) and are checked in onRequest hooks, before any body is looked at. A series is
+ * created under the creation token when one is set, whichever way it is created; its edit key
+ * then starts its meetings on its own.
  */
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Config } from '../config.js';
@@ -13,6 +15,7 @@ import { CADENCES, type Cadence } from '../series/series-record.js';
 import type { SeriesService } from '../series/series-service.js';
 import { accessOf, meetingGuard, tokenGuard } from './guards.js';
 import { actionItemProperties, errorBody } from './items-routes.js';
+import { publicOrigin } from './public-url.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -98,6 +101,22 @@ const seriesGuard =
     request.seriesAccess = access;
   };
 
+/**
+ * The hooks of `POST /api/meetings/:id/series`: the meeting's edit key and, when MEETPAD_CREATE_TOKEN
+ * is set, the token too (it creates a series). The Bearer header then carries the token, so the
+ * edit key comes as `?key=`.
+ */
+const turnIntoSeriesGuards = (meetings: MeetingService, token: string): onRequestAsyncHookHandler[] => {
+  if (!token) return [meetingGuard(meetings, 'edit')];
+  const editKeyInQuery: onRequestAsyncHookHandler = async (request: FastifyRequest) => {
+    const { id } = request.params as { id: string };
+    const access = await meetings.open(id, keyFromRequest(undefined, request.url));
+    if (access.role !== 'edit') throw new Errors.EditKeyRequired();
+    request.meetingAccess = access;
+  };
+  return [tokenGuard(token, 'open'), editKeyInQuery];
+};
+
 // A POST whose fields are all optional may come without a body ("start the next meeting").
 const emptyBodyIsObject = async (request: FastifyRequest): Promise<void> => {
   request.body ??= {};
@@ -167,7 +186,7 @@ export const seriesRoutes = async (app: FastifyInstance, { config, meetings, ser
   app.post<{ Params: { id: string }; Body: { title?: string; cadence?: Cadence } | undefined }>(
     '/api/meetings/:id/series',
     {
-      onRequest: meetingGuard(meetings, 'edit'),
+      onRequest: turnIntoSeriesGuards(meetings, config.createToken),
       preValidation: emptyBodyIsObject,
       schema: {
         params: idParams,
@@ -187,7 +206,7 @@ export const seriesRoutes = async (app: FastifyInstance, { config, meetings, ser
     '/api/series/:id/calendar.ics',
     { onRequest: anyKey, schema: { params: idParams, querystring: keyQuery, response: failures } },
     async (request, reply) => {
-      const calendar = await series.calendar(seriesOf(request).series, `${request.protocol}://${request.host}`);
+      const calendar = await series.calendar(seriesOf(request).series, publicOrigin(request));
       return reply.type('text/calendar; charset=utf-8').header('cache-control', 'no-store').send(calendar);
     },
   );

@@ -1,13 +1,14 @@
 /**
  * Who may open a meeting: the one check behind every route and the WebSocket endpoint. The id is
  * checked before any storage access; a deleted meeting is reported as deleted only to holders of
- * one of its keys (to everyone else it is unknown). The keys of a meeting's series open it too.
+ * one of its keys or of its series' keys, also once the series is deleted (to everyone else it is
+ * unknown). The keys of a meeting's series open it too.
  */
 import { Errors } from '../errors.js';
 import { MEETING_ID_PATTERN, roleForKey, type Role } from '../security/keys.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import type { MeetingStore } from '../storage/meeting-store.js';
-import { SERIES_COLLECTIONS, type SeriesLink, type SeriesRecord } from '../series/series-record.js';
+import { SERIES_COLLECTIONS, memberKey, type SeriesLink, type SeriesRecord, type SeriesTombstone } from '../series/series-record.js';
 
 /** A meeting opened with a key. */
 export interface MeetingAccess {
@@ -30,7 +31,8 @@ export const openMeeting = async (store: MeetingStore, id: string, key: string |
   const record = await store.getMeeting(id);
   if (!record) {
     const tombstone = await store.getTombstone(id);
-    throw tombstone && roleForKey(tombstone, key) ? new Errors.MeetingDeleted() : new Errors.MeetingNotFound();
+    const told = tombstone !== undefined && (roleForKey(tombstone, key) !== null || (await heldSeriesKey(store, id, key)));
+    throw told ? new Errors.MeetingDeleted() : new Errors.MeetingNotFound();
   }
   const role = roleForKey(record, key) ?? (await seriesRoleFor(store, id, key));
   if (!role) throw new Errors.WrongKey();
@@ -48,4 +50,13 @@ const seriesRoleFor = async (store: MeetingStore, id: string, key: string): Prom
   // The link and the series' list are written together; both must agree before a key opens anything.
   if (!series?.meetings.some((meeting) => meeting.id === id)) return null;
   return roleForKey(series, key);
+};
+
+/** Whether `key` is a key of the series deleted meeting `id` was in (that series may be deleted too). */
+const heldSeriesKey = async (store: MeetingStore, id: string, key: string): Promise<boolean> => {
+  const member = await store.collection<SeriesLink>(SERIES_COLLECTIONS.members).get(memberKey(id));
+  if (!member) return false;
+  const series = await store.collection<SeriesRecord>(SERIES_COLLECTIONS.series).get(member.seriesId);
+  const hashes = series ?? (await store.collection<SeriesTombstone>(SERIES_COLLECTIONS.tombstones).get(member.seriesId));
+  return hashes !== undefined && roleForKey(hashes, key) !== null;
 };

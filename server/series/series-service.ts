@@ -2,34 +2,43 @@
  * Series (GUIDE 1.7): creating one, turning a meeting into one, starting the next meeting (template
  * plus carry-over, written in the same atomic batch as the series update) and deleting a series
  * with all its meetings. Writes to one series (or one meeting being turned into one) are
- * serialised, so concurrent requests never lose a meeting from the list.
+ * serialised, so concurrent requests never lose a meeting from the list. Each meeting of a series
+ * has a link (deleted with it) and a membership (kept, so the series' keys hear "deleted").
  */
 import type { CreatedSeries, CreatedSeriesMeeting, MeetingSeriesLinks, SeriesInfo } from '../../shared/api-types.js';
 import { clampTitle } from '../../shared/markdown.js';
+import { parseMeeting, toMeetingItems } from '../../shared/meeting-parser.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { MeetingAccess } from '../meetings/meeting-access.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import { hashKey, newKey, newMeetingId } from '../security/keys.js';
 import type { MeetingStore, RecordCollection, RecordWrite } from '../storage/meeting-store.js';
-import { carriedLines, withCarriedOver } from './carry-over.js';
-import type { DurableTextReader } from './durable-text.js';
+import { openItemsOf } from './action-log.js';
+import { carriedLines, itemKey, withCarriedOver } from './carry-over.js';
+import type { DurableReader } from './durable-text.js';
 import { KeyedLock } from './keyed-lock.js';
 import { openSeries, type SeriesAccess } from './series-access.js';
 import { seriesCalendar } from './series-calendar.js';
-import { dayOf } from './series-dates.js';
-import { SERIES_COLLECTIONS, type Cadence, type SeriesLink, type SeriesRecord, type SeriesTombstone } from './series-record.js';
+import { DATE_YEARS, dayOf, isSeriesDate } from './series-dates.js';
+import { SERIES_COLLECTIONS, memberKey, type Cadence, type SeriesLink, type SeriesRecord, type SeriesTombstone } from './series-record.js';
 import { DEFAULT_TEMPLATE, fillTemplate, templateFromMeeting } from './series-template.js';
-import { actionItemsOf, describeSeries, existingMeetings, linksOf, plannedDate } from './series-view.js';
+import { describeSeries, existingMeetings, itemRefsOf, linksOf, plannedDate, seriesItems, shownDate } from './series-view.js';
 
 /** The title of a series created with a blank one. */
 export const UNTITLED_SERIES = 'Untitled series';
+
+// The link (deleted with the meeting) and the membership (kept after it) of a meeting in a series.
+const membershipOf = (meetingId: string, seriesId: string): RecordWrite[] => [
+  { collection: SERIES_COLLECTIONS.links, key: meetingId, value: { seriesId } satisfies SeriesLink },
+  { collection: SERIES_COLLECTIONS.members, key: memberKey(meetingId), value: { seriesId } satisfies SeriesLink },
+];
 
 /** What a series needs around it. */
 export interface SeriesDeps {
   store: MeetingStore;
   meetings: MeetingService;
-  readText: DurableTextReader;
+  readText: DurableReader;
   clock: Clock;
   /** Largest page a new meeting may start with (the import limit: placeholders can multiply a template). */
   maxPageBytes: number;
@@ -74,32 +83,38 @@ export class SeriesService {
       const date = dayOf(Date.parse(current.createdAt));
       const template = templateFromMeeting(await this.#deps.readText(current.id), current.title, date);
       const { series, created } = this.#newSeries(input.title ?? current.title, input.cadence, template, date, [{ id: current.id, date }]);
-      await this.#deps.store.writeRecords([
-        { collection: SERIES_COLLECTIONS.series, key: series.id, value: series },
-        { collection: SERIES_COLLECTIONS.links, key: current.id, value: { seriesId: series.id } satisfies SeriesLink },
-      ]);
+      const writes = [{ collection: SERIES_COLLECTIONS.series, key: series.id, value: series }, ...membershipOf(current.id, series.id)];
+      await this.#deps.store.writeRecords(writes);
+      // A deletion that settled since the meeting was read removed it, but not what is written after
+      // it (writes settle in order): undo, so nothing is left pointing at a deleted meeting.
+      if (!(await this.#deps.store.getMeeting(current.id))) {
+        await this.#deps.store.writeRecords(writes.map((write) => ({ ...write, value: null })));
+        throw new Errors.MeetingDeleted();
+      }
       return created;
     });
   }
 
   /** `GET /api/series/:id` → 200. */
   describe(access: SeriesAccess): Promise<SeriesInfo> {
-    return describeSeries({ store: this.#deps.store, readText: this.#deps.readText, today: this.#today() }, access);
+    return describeSeries({ store: this.#deps.store, readItems: this.#deps.readText.actionItems, today: this.#today() }, access);
   }
 
   /**
    * Starts the next meeting: title and date from the cadence (unless given), the template's page,
-   * and the items still open in the previous meeting carried over, stored with the series update.
+   * and the items still open in the series (its rolling log) carried over, except the tasks the
+   * template already has; stored with the series update.
    */
   startNext(seriesId: string, input: { date?: string | undefined; title?: string | undefined }): Promise<CreatedSeriesMeeting> {
     return this.#lock.run(seriesId, async () => {
       const series = await this.#current(seriesId);
-      const date = input.date ?? plannedDate(series, this.#today()) ?? this.#today();
+      const date = input.date ?? this.#nextDate(series);
       const title = clampTitle(input.title ?? '') || clampTitle(`${series.title} ${date}`);
-      const previous = (await existingMeetings(this.#deps.store, series)).at(-1);
-      const items = previous ? await actionItemsOf(this.#deps.readText, previous.ref.id) : null;
-      const carried = previous && items ? carriedLines(items, { id: previous.ref.id, title: previous.record.title }) : [];
+      // Read afresh (not from the items cache): what is carried is written into a new meeting.
+      const meetings = await seriesItems(this.#deps.store, this.#deps.readText.actionItems, series, { fresh: true });
       const filled = fillTemplate(series.template, { title, date });
+      const inTemplate = new Set(toMeetingItems(parseMeeting(filled)).actionItems.map((item) => itemKey(item.text)));
+      const carried = carriedLines(openItemsOf(itemRefsOf(meetings)), inTemplate);
       const sections = { agenda: filled.agenda, notes: withCarriedOver(filled.notes, carried) };
       if (Buffer.byteLength(sections.agenda + sections.notes, 'utf8') > this.#deps.maxPageBytes) {
         throw new Errors.TooLarge(`The next meeting's page would pass ${this.#deps.maxPageBytes} bytes: shorten the template or the open items`);
@@ -108,7 +123,7 @@ export class SeriesService {
         title,
         sections,
         also: (meeting): RecordWrite[] => [
-          { collection: SERIES_COLLECTIONS.links, key: meeting.id, value: { seriesId } satisfies SeriesLink },
+          ...membershipOf(meeting.id, seriesId),
           { collection: SERIES_COLLECTIONS.series, key: seriesId, value: { ...series, meetings: [...series.meetings, { id: meeting.id, date }] } satisfies SeriesRecord },
         ],
       });
@@ -116,7 +131,10 @@ export class SeriesService {
     });
   }
 
-  /** Deletes every meeting of the series (their sockets get 4404), then the series (a tombstone stays). */
+  /**
+   * Deletes every meeting of the series (their sockets get 4404), then the series (a tombstone
+   * stays, and the memberships: the series' keys are told their meetings were deleted).
+   */
   delete(seriesId: string): Promise<void> {
     return this.#lock.run(seriesId, async () => {
       const series = await this.#current(seriesId);
@@ -137,10 +155,19 @@ export class SeriesService {
     return series ? linksOf(this.#deps.store, series, meetingId) : null;
   }
 
-  /** The iCalendar feed of a series. */
-  async calendar(series: SeriesRecord, baseUrl: string): Promise<string> {
+  /** The iCalendar feed of a series; `baseUrl` null: events without links. */
+  async calendar(series: SeriesRecord, baseUrl: string | null): Promise<string> {
     const meetings = await existingMeetings(this.#deps.store, series);
-    return seriesCalendar({ series, meetings, nextDate: plannedDate(series, this.#today()), baseUrl, now: new Date(this.#deps.clock.now()) });
+    return seriesCalendar({ series, meetings, nextDate: shownDate(plannedDate(series, this.#today())), baseUrl, now: new Date(this.#deps.clock.now()) });
+  }
+
+  // The next meeting's date when none is given: as planned, today for cadence none, and never one
+  // out of the range (a series must not reach a date it could not read back).
+  #nextDate(series: SeriesRecord): string {
+    const planned = plannedDate(series, this.#today());
+    if (planned.kind === 'date') return planned.date;
+    if (planned.kind === 'none' && isSeriesDate(this.#today())) return this.#today();
+    throw new Errors.BadDate(`the next meeting of this series would not fall in the years ${DATE_YEARS.first} to ${DATE_YEARS.last}; start it with a "date"`);
   }
 
   // The series as stored now (the guard's copy may be older than the lock).

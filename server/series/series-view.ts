@@ -3,14 +3,14 @@
  * `GET /api/series/:id` (with the rolling action log) and the previous/next links of a meeting.
  */
 import type { MeetingSeriesLinks, SeriesInfo, SeriesMeetingSummary } from '../../shared/api-types.js';
-import { parseMeeting, toMeetingItems, type ActionItem } from '../../shared/meeting-parser.js';
+import type { ActionItem } from '../../shared/meeting-parser.js';
 import { Errors } from '../errors.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import type { MeetingStore } from '../storage/meeting-store.js';
-import { countsOf, rollingLog, type MeetingItemsRef } from './action-log.js';
-import type { DurableTextReader } from './durable-text.js';
+import { countsOf, openItemsOf, rollingLog, type MeetingItemsRef } from './action-log.js';
+import type { DurableItemsReader } from './durable-text.js';
 import type { SeriesAccess } from './series-access.js';
-import { dayOfMonth, nextDateAfter } from './series-dates.js';
+import { dayOfMonth, isSeriesDate, nextDateAfter, type NextDate } from './series-dates.js';
 import type { SeriesMeetingRef, SeriesRecord } from './series-record.js';
 
 /** A meeting of a series that still exists. */
@@ -27,48 +27,57 @@ export const existingMeetings = async (store: MeetingStore, series: SeriesRecord
 
 /**
  * The date the next meeting gets by default: the first date (or `today`) before any meeting, then
- * the last meeting's date plus the cadence; null for cadence `none` once a meeting exists.
+ * the last meeting's date plus the cadence (`none` for cadence none once a meeting exists), or
+ * `out` when that would not be a date of the range (or a stored date is not one).
  */
-export const plannedDate = (series: SeriesRecord, today: string): string | null => {
+export const plannedDate = (series: SeriesRecord, today: string): NextDate => {
   const [first] = series.meetings;
   const last = series.meetings.at(-1);
-  if (!first || !last) return series.firstDate ?? today;
+  if (!first || !last) {
+    const date = series.firstDate ?? today;
+    return isSeriesDate(date) ? { kind: 'date', date } : { kind: 'out' };
+  }
   return nextDateAfter(last.date, series.cadence, dayOfMonth(first.date));
 };
 
-/** A meeting's action items from its durable text; null if it was deleted meanwhile. */
-export const actionItemsOf = async (readText: DurableTextReader, id: string): Promise<ActionItem[] | null> => {
-  try {
-    return toMeetingItems(parseMeeting(await readText(id))).actionItems;
-  } catch (error) {
-    if (error instanceof Errors.MeetingDeleted) return null;
-    throw error;
+/** The planned date as the API and the calendar show it: null when there is none. */
+export const shownDate = (next: NextDate): string | null => (next.kind === 'date' ? next.date : null);
+
+/** Each existing meeting of the series with its durable action items, oldest first (meetings deleted meanwhile left out). */
+export const seriesItems = async (store: MeetingStore, readItems: DurableItemsReader, series: SeriesRecord, options: { fresh?: boolean } = {}): Promise<Array<SeriesMeeting & { actionItems: readonly ActionItem[] }>> => {
+  const read: Array<SeriesMeeting & { actionItems: readonly ActionItem[] }> = [];
+  // One meeting at a time, so a long series stays light on memory.
+  for (const meeting of await existingMeetings(store, series)) {
+    try {
+      read.push({ ...meeting, actionItems: await readItems(meeting.record, options) });
+    } catch (error) {
+      if (!(error instanceof Errors.MeetingDeleted)) throw error;
+    }
   }
+  return read;
 };
 
-/** `GET /api/series/:id` → 200. Meetings are read one at a time, so a long series stays light on memory. */
+/** The refs the rolling log reads. */
+export const itemRefsOf = (meetings: ReadonlyArray<SeriesMeeting & { actionItems: readonly ActionItem[] }>): MeetingItemsRef[] =>
+  meetings.map(({ ref, record, actionItems }) => ({ id: ref.id, title: record.title, actionItems }));
+
+/** `GET /api/series/:id` → 200. */
 export const describeSeries = async (
-  { store, readText, today }: { store: MeetingStore; readText: DurableTextReader; today: string },
+  { store, readItems, today }: { store: MeetingStore; readItems: DurableItemsReader; today: string },
   { series, role }: SeriesAccess,
 ): Promise<SeriesInfo> => {
-  const read: MeetingItemsRef[] = [];
-  const summaries: SeriesMeetingSummary[] = [];
-  for (const { ref, record } of await existingMeetings(store, series)) {
-    const actionItems = await actionItemsOf(readText, ref.id);
-    if (!actionItems) continue;
-    read.push({ id: ref.id, title: record.title, actionItems });
-    summaries.push({ id: ref.id, title: record.title, date: ref.date, ...countsOf(actionItems), createdAt: record.createdAt });
-  }
+  const meetings = await seriesItems(store, readItems, series);
+  const summaries: SeriesMeetingSummary[] = meetings.map(({ ref, record, actionItems }) => ({ id: ref.id, title: record.title, date: ref.date, ...countsOf(actionItems), createdAt: record.createdAt }));
   return {
     id: series.id,
     title: series.title,
     cadence: series.cadence,
-    nextDate: plannedDate(series, today),
+    nextDate: shownDate(plannedDate(series, today)),
     role,
     createdAt: series.createdAt,
     template: series.template,
     meetings: summaries.reverse(),
-    openItems: rollingLog(read),
+    openItems: rollingLog(openItemsOf(itemRefsOf(meetings))),
   };
 };
 

@@ -10,6 +10,9 @@ import { notesOf } from '../../shared/doc-schema.js';
 import { joinMeeting } from '../helpers/clients.js';
 import { buildTestApp, createMeeting, type TestApp } from '../helpers/inject-app.js';
 import { startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import type { CreatedSeriesMeeting } from '../../shared/api-types.js';
+import { MemoryStore } from '../../server/storage/memory-store.js';
+import { call, createSeries, exportOf, startNext } from './series-helpers.js';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/status-devs-meeting-1.md');
 
@@ -135,6 +138,53 @@ describe('items of a meeting being edited', () => {
       stored.destroy();
     } finally {
       editor.destroy();
+    }
+  });
+});
+
+describe('reads of a meeting whose last edit is not durable yet', () => {
+  test('items, the rolling log, the minutes and carry-over answer only once the write has settled', async () => {
+    const store = new MemoryStore();
+    const server = await startTestServer({ deps: { store } });
+    try {
+      const series = await createSeries(server.url, { title: 'Held', template: '# {{title}}\n\n# Notes\n\n' });
+      const meeting = await startNext(server.url, series);
+      const editor = await joinMeeting(server.wsUrl, meeting.id, series.editKey);
+      const resume = store.pauseWrites();
+      let resumed = false;
+      try {
+        notesOf(editor.doc).insert(notesOf(editor.doc).length, '- [ ] Not durable yet @kim\n');
+        // The server holds the edit in memory; its write is held by the store.
+        await waitFor(() => notesOf(server.app.meetpad.registry.loadedRoom(meeting.id)!.doc).toString().includes('Not durable yet'), 'the server to apply the edit');
+        const reads = {
+          items: () => call(server.url, 'GET', `/api/meetings/${meeting.id}/items`, { key: meeting.viewKey }),
+          log: () => call(server.url, 'GET', `/api/series/${series.id}`, { key: series.viewKey }),
+          minutes: () => call(server.url, 'GET', `/api/meetings/${meeting.id}/minutes.md`, { key: meeting.viewKey }),
+          carried: async () => {
+            const next = await call<CreatedSeriesMeeting>(server.url, 'POST', `/api/series/${series.id}/meetings`, { key: series.editKey, body: {} });
+            return next.status === 201 ? { ...next, text: await exportOf(server.url, next.body.id, next.body.viewKey) } : next;
+          },
+        };
+        const answers = Object.entries(reads).map(async ([name, read]) => {
+          const answer = await read();
+          return { name, status: answer.status, early: !resumed, shows: answer.text.includes('Not durable yet') };
+        });
+        // Requests sent after these ones have been answered: a route that does not wait has answered too.
+        for (let i = 0; i < 3; i++) expect((await call(server.url, 'GET', `/api/meetings/${meeting.id}`, { key: meeting.viewKey })).status).toBe(200);
+        resumed = true;
+        resume();
+        const settled = await Promise.all(answers);
+        // None showed the edit before it was durable; once it was, they all show it.
+        expect(settled.filter((answer) => answer.early && answer.shows)).toEqual([]);
+        expect(settled.map(({ name, status, shows }) => ({ name, status, shows }))).toEqual(
+          Object.keys(reads).map((name) => ({ name, status: name === 'carried' ? 201 : 200, shows: true })),
+        );
+      } finally {
+        if (!resumed) resume();
+        editor.destroy();
+      }
+    } finally {
+      await server.close();
     }
   });
 });

@@ -100,7 +100,7 @@ describe('the access matrix', () => {
     }
   });
 
-  test('deleting a series closes the open sockets of its meetings with 4404; its keys then open nothing', async () => {
+  test('deleting a series closes the open sockets of its meetings with 4404; its keys then open nothing (410: deleted)', async () => {
     const doomed = await createSeries(server.url, { title: 'Doomed' });
     const meeting = await startNext(server.url, doomed);
     const attendee = await joinMeeting(server.wsUrl, meeting.id, doomed.viewKey);
@@ -111,7 +111,10 @@ describe('the access matrix', () => {
     } finally {
       attendee.destroy();
     }
-    expect(await upgradeStatus(server.wsUrl, `/collab/${meeting.id}?key=${doomed.editKey}`)).toBe(404);
+    // Every key that opened the meeting is told it was deleted; any other key learns nothing.
+    expect(await upgradeStatus(server.wsUrl, `/collab/${meeting.id}?key=${doomed.editKey}`)).toBe(410);
+    expect(await upgradeStatus(server.wsUrl, `/collab/${meeting.id}?key=${doomed.viewKey}`)).toBe(410);
     expect(await upgradeStatus(server.wsUrl, `/collab/${meeting.id}?key=${meeting.editKey}`)).toBe(410);
+    expect(await upgradeStatus(server.wsUrl, `/collab/${meeting.id}?key=${other.editKey}`)).toBe(404);
   });
 });

@@ -79,4 +79,43 @@ describe('the calendar feed of a series', () => {
     const answer = await call(t.app, 'GET', `/api/series/${series.id}/calendar.ics?key=${series.viewKey}`);
     expect(eventsOf(answer.text).events.map((event) => [event.uid, event.start])).toEqual([[`${meeting.id}@meetpad`, '2025-06-01']]);
   });
+
+  test('titles are one line: a series title with CR/LF, or titles stored that way by an older version, give valid iCalendar', async () => {
+    const series = await createSeries(t.app, { title: 'Evil\r\nBEGIN:VEVENT\r\nSUMMARY:pwn', firstDate: '2025-03-10' });
+    const meeting = await startNext(t.app, series, { title: 'M1\nATTENDEE:mailto:x@example.org' });
+    const first = eventsOf((await call(t.app, 'GET', `/api/series/${series.id}/calendar.ics`, { key: series.viewKey })).text);
+    expect(first.name).toBe('Evil BEGIN:VEVENT SUMMARY:pwn');
+    expect(first.events.map((event) => event.summary)).toEqual(['M1 ATTENDEE:mailto:x@example.org', 'Evil BEGIN:VEVENT SUMMARY:pwn (next meeting)']);
+
+    // Records written before titles were cleaned may still hold line breaks.
+    const { store } = t.app.meetpad;
+    await store.putMeeting({ ...(await store.getMeeting(meeting.id))!, title: 'Old\r\nBEGIN:VALARM' });
+    const records = store.collection<Record<string, unknown>>('series');
+    await records.put(series.id, { ...(await records.get(series.id))!, title: 'Old series\r\nX-INJECTED:1\r\n' });
+    const text = (await call(t.app, 'GET', `/api/series/${series.id}/calendar.ics`, { key: series.viewKey })).text;
+    expect(text).not.toMatch(/^(BEGIN:VALARM|X-INJECTED)/m);
+    const old = eventsOf(text);
+    expect(old.name).toBe('Old series X-INJECTED:1');
+    expect(old.events.map((event) => event.summary)).toEqual(['Old BEGIN:VALARM', 'Old series X-INJECTED:1 (next meeting)']);
+  });
+
+  test("event links are built from the request's host with the minutes' check: a host that is not a host name gives no link", async () => {
+    const series = await createSeries(t.app, { title: 'Hosts', firstDate: '2025-03-10' });
+    const meeting = await startNext(t.app, series);
+    const linksWith = async (host: string) => {
+      const calendar = await t.app.inject({ method: 'GET', url: `/api/series/${series.id}/calendar.ics?key=${series.viewKey}`, headers: { host } });
+      const minutes = await t.app.inject({ method: 'GET', url: `/api/meetings/${meeting.id}/minutes.md?key=${series.viewKey}`, headers: { host } });
+      expect([calendar.statusCode, minutes.statusCode]).toEqual([200, 200]);
+      eventsOf(calendar.body);
+      const urls = calendar.body.split('\r\n').filter((line) => line.startsWith('URL'));
+      return { urls, minutes: /- Meeting: (\S+)/.exec(minutes.body)?.[1] };
+    };
+    expect(await linksWith('meet.example.org:8443')).toEqual({
+      urls: [`URL;VALUE=URI:http://meet.example.org:8443/m/${meeting.id}`, `URL;VALUE=URI:http://meet.example.org:8443/s/${series.id}`],
+      minutes: `http://meet.example.org:8443/m/${meeting.id}`,
+    });
+    for (const host of ['a";x=y,z\\', 'x y', 'evil.example:80"x;y']) {
+      expect(await linksWith(host), host).toEqual({ urls: [], minutes: `/m/${meeting.id}` });
+    }
+  });
 });

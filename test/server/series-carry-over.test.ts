@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CreatedSeries, CreatedSeriesMeeting } from '../../shared/api-types.js';
+import type * as Y from 'yjs';
 import { agendaOf, notesOf } from '../../shared/doc-schema.js';
 import { checkboxToggle, parseMeeting } from '../../shared/meeting-parser.js';
 import { joinMeeting, pageOf } from '../helpers/clients.js';
@@ -98,6 +99,72 @@ describe('three weeks of a recurring meeting', () => {
   });
 });
 
+describe('the rolling log and carry-over agree', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  /** Edits a meeting's notes through a stock client and waits until the items route shows the result. */
+  const editNotes = async (meetingId: string, key: string, edit: (notes: ReturnType<typeof notesOf>, doc: Y.Doc) => void, check: (texts: string[]) => boolean) => {
+    const client = await joinMeeting(server.wsUrl, meetingId, key);
+    try {
+      client.doc.transact(() => edit(notesOf(client.doc), client.doc));
+      await waitFor(async () => check((await itemsOf(server.url, meetingId, key)).actionItems.map((item) => `${item.done ? 'x' : ' '} ${item.text}`)), 'the edit to be on disk');
+    } finally {
+      client.destroy();
+    }
+  };
+
+  test('ticked in any meeting is done in both; a carried line deleted stays open in both until ticked; an item added late to an earlier meeting is carried', async () => {
+    const week1 = await createMeetingOn(server.url, { markdown: '# Sync\n\n# Notes\n\n- [ ] Renew the certificate @ops\n- [ ] Obsolete idea @ana\n' });
+    const series = (await call<CreatedSeries>(server.url, 'POST', `/api/meetings/${week1.id}/series`, { key: week1.editKey, body: {} })).body;
+    const week2 = await startNext(server.url, series);
+    const from1 = `(from [Sync](/m/${week1.id}))`;
+    expect(carriedOver(await exportOf(server.url, week2.id, week2.viewKey))).toEqual([`- [ ] Renew the certificate @ops ${from1}`, `- [ ] Obsolete idea @ana ${from1}`]);
+
+    // After week 2 started, Ops ticks its item on the week 1 page, where it was written, and someone
+    // adds an item there late.
+    await editNotes(
+      week1.id,
+      series.editKey,
+      (notes, doc) => {
+        const item = parseMeeting({ agenda: agendaOf(doc).toString(), notes: notes.toString() }).actionItems[0]!;
+        const toggle = checkboxToggle(item);
+        notes.delete(toggle.index, toggle.length);
+        notes.insert(toggle.index, toggle.insert);
+        notes.insert(notes.length, '- [ ] Late addition @bo\n');
+      },
+      (texts) => texts.includes('x Renew the certificate @ops') && texts.includes('  Late addition @bo'),
+    );
+    // In week 2, Ana deletes her carried line instead of ticking it.
+    await editNotes(
+      week2.id,
+      series.editKey,
+      (notes) => {
+        const text = notes.toString();
+        const start = text.indexOf('- [ ] Obsolete idea');
+        notes.delete(start, text.indexOf('\n', start) + 1 - start);
+      },
+      (texts) => texts.length === 1,
+    );
+
+    const log = (await getSeries(server.url, series.id, series.viewKey)).openItems;
+    expect(log.map((item) => [item.text, item.meetingId])).toEqual([
+      ['Obsolete idea @ana', week1.id],
+      ['Late addition @bo', week1.id],
+    ]);
+    // The next meeting carries exactly what the log lists.
+    const week3 = await startNext(server.url, series);
+    expect(carriedOver(await exportOf(server.url, week3.id, week3.viewKey))).toEqual([`- [ ] Obsolete idea @ana ${from1}`, `- [ ] Late addition @bo ${from1}`]);
+    expect((await getSeries(server.url, series.id, series.viewKey)).openItems.map((item) => [item.text, item.meetingId])).toEqual([
+      [`Obsolete idea @ana ${from1}`, week3.id],
+      [`Late addition @bo ${from1}`, week3.id],
+    ]);
+  });
+});
+
 describe('what is carried', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -113,7 +180,7 @@ describe('what is carried', () => {
     return { meeting, series: answer.body };
   };
 
-  test('each open item once, in order, from either section, keeping its origin; done items and items ticked elsewhere in the meeting stay behind', async () => {
+  test('each open item once, in order, keeping its origin; done items, items ticked elsewhere in the meeting and tasks the template already has stay behind', async () => {
     const { meeting, series } = await seriesFrom(
       [
         '# Sync',
@@ -138,8 +205,10 @@ describe('what is carried', () => {
       ].join('\n'),
     );
     const next = await startNext(t.app, series);
-    expect(carriedOver(await exportOf(t.app, next.id, next.viewKey))).toEqual([
-      `- [ ] Prepare the agenda @dee (from [Sync](/m/${meeting.id}))`,
+    // The agenda task is part of the template (the agenda as it was): the next meeting has it there.
+    const page = await exportOf(t.app, next.id, next.viewKey);
+    expect(page.split('\n').filter((line) => line.includes('Prepare the agenda'))).toEqual(['- [ ] Prepare the agenda @dee']);
+    expect(carriedOver(page)).toEqual([
       `- [ ] Numbered @eve (from [Sync](/m/${meeting.id}))`,
       `- [ ] Nested   item (from [Sync](/m/${meeting.id}))`,
       '- [ ] Carried  before (from [Kick-off](/m/origin12345))',
@@ -157,6 +226,45 @@ describe('what is carried', () => {
     // Carried again from there, the suffix is recognised and kept, not doubled.
     const third = await startNext(t.app, series);
     expect(carriedOver(await exportOf(t.app, third.id, third.viewKey))).toEqual(lines);
+  });
+
+  test('a meeting title cannot give carried items a due date or an assignee (what the parser reads stays the item\'s own)', async () => {
+    const title = 'Release due 2025-01-31 📅 2025-02-01 (due: 2025-02-02) @team';
+    const { meeting, series } = await seriesFrom('# Notes\n\n- [ ] Write notes @ana\n- [ ] Own date due 2025-05-05\n', title);
+    const next = await startNext(t.app, series);
+    const lines = carriedOver(await exportOf(t.app, next.id, next.viewKey));
+    // Backslash escapes are Markdown: the link still reads as the title.
+    const link = `[Release due 2025\\-01\\-31 📅 2025\\-02\\-01 (due: 2025\\-02\\-02) \\@team](/m/${meeting.id})`;
+    expect(lines).toEqual([`- [ ] Write notes @ana (from ${link})`, `- [ ] Own date due 2025-05-05 (from ${link})`]);
+    const dated = (items: Awaited<ReturnType<typeof itemsOf>>['actionItems']) => items.map(({ assignees, due }) => ({ assignees, due }));
+    const expected = [
+      { assignees: ['ana'], due: null },
+      { assignees: [], due: '2025-05-05' },
+    ];
+    expect(dated((await itemsOf(t.app, next.id, next.viewKey)).actionItems)).toEqual(expected);
+    expect(dated((await getSeries(t.app, series.id, series.viewKey)).openItems)).toEqual(expected);
+    // Carried again, the escaped link is recognised and kept as it is.
+    const third = await startNext(t.app, series);
+    expect(carriedOver(await exportOf(t.app, third.id, third.viewKey))).toEqual(lines);
+  });
+
+  test('a task the template already gives the next meeting is not carried again (same text, with or without a carried link)', async () => {
+    const series = await createSeries(t.app, { title: 'Ops', template: '# {{title}}\n\n- [ ] Check the dashboards\n\n# Notes\n\n- [ ] Review  the alerts @ops\n' });
+    await startNext(t.app, series);
+    const second = await startNext(t.app, series);
+    const page = await exportOf(t.app, second.id, second.viewKey);
+    expect(page).not.toContain('Carried over');
+    expect((await itemsOf(t.app, second.id, second.viewKey)).actionItems.map((item) => item.text)).toEqual(['Check the dashboards', 'Review  the alerts @ops']);
+
+    const { meeting, series: turned } = await seriesFrom(
+      '# Sync\n\n- [ ] Prepare   the agenda @dee\n\n# Notes\n\n- [ ] Prepare the agenda @dee (from [Kick-off](/m/origin12345))\n- [ ] Written in the notes @eve\n',
+    );
+    const next = await startNext(t.app, turned);
+    const items = (await itemsOf(t.app, next.id, next.viewKey)).actionItems;
+    expect(items.map((item) => [item.section, item.text])).toEqual([
+      ['agenda', 'Prepare   the agenda @dee'],
+      ['notes', `Written in the notes @eve (from [Sync](/m/${meeting.id}))`],
+    ]);
   });
 
   test('nothing open: no Carried over section; a deleted previous meeting: carried from the one before', async () => {

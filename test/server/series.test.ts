@@ -6,6 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { buildTestApp, type TestApp } from '../helpers/inject-app.js';
+import type { CreatedMeeting, CreatedSeries } from '../../shared/api-types.js';
+import { notesOf } from '../../shared/doc-schema.js';
+import { MemoryStore } from '../../server/storage/memory-store.js';
+import { joinMeeting } from '../helpers/clients.js';
+import { startTestServer, waitFor } from '../helpers/server.js';
+import type { RecordWrite } from '../../server/storage/meeting-store.js';
 import { call, carriedOver, createMeetingOn, createSeries, exportOf, getMeeting, getSeries, startNext } from './series-helpers.js';
 
 let t: TestApp;
@@ -171,11 +177,143 @@ describe('deleting a series', () => {
     expect((await call(t.app, 'GET', `/api/series/${series.id}`, { key: series.viewKey })).body.error).toBe('series_deleted');
     expect((await call(t.app, 'GET', `/api/series/${series.id}`, { key: 'not-a-key' })).body.error).toBe('series_not_found');
     for (const meeting of [a, b]) {
-      expect((await call(t.app, 'GET', `/api/meetings/${meeting.id}`, { key: meeting.editKey })).status).toBe(410);
-      expect((await call(t.app, 'GET', `/api/meetings/${meeting.id}`, { key: series.editKey })).status).toBe(404);
+      for (const key of [meeting.editKey, series.editKey, series.viewKey]) {
+        const answer = await call(t.app, 'GET', `/api/meetings/${meeting.id}`, { key });
+        expect([answer.status, answer.body.error]).toEqual([410, 'meeting_deleted']);
+      }
+      // To anyone else the meeting is unknown.
+      expect((await call(t.app, 'GET', `/api/meetings/${meeting.id}`, { key: 'x'.repeat(43) })).status).toBe(404);
     }
     expect((await call(t.app, 'POST', `/api/series/${series.id}/meetings`, { key: series.editKey })).status).toBe(410);
     expect((await call(t.app, 'DELETE', `/api/series/${series.id}`, { key: series.editKey })).status).toBe(410);
+  });
+});
+
+describe('a deleted meeting of a series', () => {
+  test('is deleted (410) to the series keys as to its own; unknown (404) to other keys', async () => {
+    const series = await createSeries(t.app, { title: 'Pruned' });
+    const [kept, dropped] = [await startNext(t.app, series), await startNext(t.app, series)];
+    const other = await createSeries(t.app, { title: 'Unrelated' });
+    expect((await call(t.app, 'DELETE', `/api/meetings/${dropped.id}`, { key: series.editKey })).status).toBe(204);
+    for (const key of [series.editKey, series.viewKey, dropped.viewKey]) {
+      const answer = await call(t.app, 'GET', `/api/meetings/${dropped.id}/items`, { key });
+      expect([answer.status, answer.body.error]).toEqual([410, 'meeting_deleted']);
+    }
+    for (const key of [other.editKey, kept.editKey]) expect((await call(t.app, 'GET', `/api/meetings/${dropped.id}`, { key })).status).toBe(404);
+    expect((await getMeeting(t.app, kept.id, series.viewKey)).role).toBe('view');
+  });
+
+  test('turning a meeting into a series while it is deleted: 410, and no series or link is left pointing at it', async () => {
+    // The interleaving a busy server can produce: the deletion settles after the meeting was read
+    // and before the new series is written.
+    class DeletionFirst extends MemoryStore {
+      beforeSeries: (() => Promise<void>) | null = null;
+      override async writeRecords(writes: readonly RecordWrite[]): Promise<void> {
+        const hook = this.beforeSeries;
+        if (hook && writes.some((write) => write.collection === 'series')) {
+          this.beforeSeries = null;
+          await hook();
+        }
+        return super.writeRecords(writes);
+      }
+    }
+    const store = new DeletionFirst();
+    const racing = await buildTestApp({ deps: { store } });
+    try {
+      const meeting = await createMeetingOn(racing.app, { markdown: '# Sync\n\n# Notes\n\n- [ ] Open item\n' });
+      store.beforeSeries = async () => racing.app.meetpad.meetings.delete((await store.getMeeting(meeting.id))!);
+      const answer = await call(racing.app, 'POST', `/api/meetings/${meeting.id}/series`, { key: meeting.editKey, body: {} });
+      expect(store.beforeSeries).toBeNull();
+      expect([answer.status, answer.body.error]).toEqual([410, 'meeting_deleted']);
+      expect(await store.getMeeting(meeting.id)).toBeUndefined();
+      expect(await store.collection('series-links').get(meeting.id)).toBeUndefined();
+      const series = await store.collection<{ meetings: Array<{ id: string }> }>('series').list();
+      expect(series.filter(({ value }) => value.meetings.some((ref) => ref.id === meeting.id))).toEqual([]);
+    } finally {
+      await racing.close();
+    }
+  });
+});
+
+describe('the series page reads each meeting once', () => {
+  test('GET /api/series/:id reads a meeting from storage again only after it changed, and never shows a stale log', async () => {
+    class CountingStore extends MemoryStore {
+      readonly reads = new Map<string, number>();
+      override readDocument(id: string) {
+        this.reads.set(id, (this.reads.get(id) ?? 0) + 1);
+        return super.readDocument(id);
+      }
+    }
+    const store = new CountingStore();
+    const server = await startTestServer({ deps: { store }, config: { roomIdleMs: 50 } });
+    try {
+      const series = await createSeries(server.url, { title: 'Cached', template: '# {{title}}\n\n# Notes\n\n- [ ] From the template\n' });
+      const meetings = [await startNext(server.url, series), await startNext(server.url, series), await startNext(server.url, series)];
+      const readsOf = () => meetings.map((meeting) => store.reads.get(meeting.id) ?? 0);
+      const logOf = async () => (await getSeries(server.url, series.id, series.viewKey)).openItems.map((item) => [item.text, item.meetingId]);
+      await logOf();
+      const once = readsOf();
+      expect(await logOf()).toEqual([['From the template', meetings[2]!.id]]);
+      expect(readsOf()).toEqual(once);
+
+      // An edit in the middle meeting: seen at once while its room is loaded, and after it unloads.
+      const editor = await joinMeeting(server.wsUrl, meetings[1]!.id, series.editKey);
+      try {
+        notesOf(editor.doc).insert(notesOf(editor.doc).length, '- [ ] Typed in week 2 @kim\n');
+        await waitFor(async () => (await logOf()).length === 2, 'the log to show the typed item');
+      } finally {
+        editor.destroy();
+      }
+      await waitFor(() => server.app.meetpad.registry.stateOf(meetings[1]!.id) === 'unloaded', 'the room to unload');
+      const expected = [
+        ['From the template', meetings[2]!.id],
+        ['Typed in week 2 @kim', meetings[1]!.id],
+      ];
+      expect(await logOf()).toEqual(expected);
+      const afterEdit = readsOf();
+      expect(await logOf()).toEqual(expected);
+      expect(readsOf()).toEqual(afterEdit);
+      expect([afterEdit[0], afterEdit[2]]).toEqual([once[0], once[2]]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('dates at the ends of the range', () => {
+  test('a series never reaches a date after 9000-12-31: the start that would is refused (400 bad_date), the series stays readable', async () => {
+    for (const [cadence, firstDate] of [
+      ['weekly', '9000-12-28'],
+      ['monthly', '9000-12-15'],
+    ] as const) {
+      const series = await createSeries(t.app, { title: `Far ${cadence}`, cadence, firstDate });
+      expect((await startNext(t.app, series)).date).toBe(firstDate);
+      const refused = await call(t.app, 'POST', `/api/series/${series.id}/meetings`, { key: series.editKey, body: {} });
+      expect([refused.status, refused.body.error], cadence).toEqual([400, 'bad_date']);
+      expect((await getSeries(t.app, series.id, series.viewKey)).nextDate).toBeNull();
+      expect((await call(t.app, 'GET', `/api/series/${series.id}/calendar.ics`, { key: series.viewKey })).status).toBe(200);
+      // A date given in the range still starts a meeting.
+      expect((await startNext(t.app, series, { date: '9000-12-31' })).date).toBe('9000-12-31');
+      expect((await getSeries(t.app, series.id, series.viewKey)).meetings).toHaveLength(2);
+    }
+  });
+
+  test('dates stored by an older version that no longer pass are never a 500: reads work, starting the next is a 400', async () => {
+    const series = await createSeries(t.app, { title: 'Old data', cadence: 'monthly' });
+    const [a, b] = [await startNext(t.app, series), await startNext(t.app, series)];
+    const records = t.app.meetpad.store.collection<Record<string, unknown>>('series');
+    const stored = (await records.get(series.id))!;
+    await records.put(series.id, { ...stored, firstDate: 'garbage', meetings: [{ id: a.id, date: '9999-12-31' }, { id: b.id, date: '+010000-01' }] });
+    const info = await getSeries(t.app, series.id, series.viewKey);
+    expect([info.nextDate, info.meetings.map((m) => m.date)]).toEqual([null, ['+010000-01', '9999-12-31']]);
+    const calendar = await call(t.app, 'GET', `/api/series/${series.id}/calendar.ics`, { key: series.viewKey });
+    expect(calendar.status).toBe(200);
+    expect(calendar.text).not.toContain('DTSTART');
+    expect((await getMeeting(t.app, b.id, series.viewKey)).series?.previous).toBe(a.id);
+    const refused = await call(t.app, 'POST', `/api/series/${series.id}/meetings`, { key: series.editKey, body: {} });
+    expect([refused.status, refused.body.error]).toEqual([400, 'bad_date']);
+    expect((await startNext(t.app, series, { date: '2025-04-01' })).date).toBe('2025-04-01');
+    expect((await getSeries(t.app, series.id, series.viewKey)).nextDate).toBe('2025-05-01');
   });
 });
 
@@ -192,6 +330,9 @@ describe('bad input gets coded 4xx errors', () => {
     ['an impossible date', { title: 'x', firstDate: '2025-02-30' }, 'bad_date'],
     ['month 13', { title: 'x', firstDate: '2025-13-01' }, 'bad_date'],
     ['a date with a time', { title: 'x', firstDate: '2025-03-10T10:00:00Z' }, 'bad_date'],
+    ['a year before 1970', { title: 'x', firstDate: '1969-12-31' }, 'bad_date'],
+    ['a year after 9000', { title: 'x', firstDate: '9001-01-01' }, 'bad_date'],
+    ['the year 9999', { title: 'x', firstDate: '9999-12-31' }, 'bad_date'],
     ['a lone surrogate in the template', { title: 'x', template: '\ud800' }, 'bad_markdown'],
   ])('POST /api/series with %s', async (_name, body, error) => {
     const answer = await post('/api/series', body);
@@ -204,6 +345,8 @@ describe('bad input gets coded 4xx errors', () => {
     for (const [body, error] of [
       [{ date: 'tomorrow' }, 'bad_date'],
       [{ date: '2025-04-31' }, 'bad_date'],
+      [{ date: '9001-01-01' }, 'bad_date'],
+      [{ date: '1000-01-01' }, 'bad_date'],
       [{ date: '2025-04-01', agenda: 'x' }, 'bad_request'],
       [{ title: { text: 'x' } }, 'bad_request'],
     ] as const) {
@@ -258,6 +401,21 @@ describe('bad input gets coded 4xx errors', () => {
       expect([refused.status, refused.body.error]).toEqual([401, 'token_required']);
       const allowed = await call(gated.app, 'POST', '/api/series', { body: { title: 'x' }, key: 'let-me-create' });
       expect(allowed.status).toBe(201);
+
+      // Turning a meeting into a series creates a series: the meeting's edit key alone is not enough.
+      const meeting = (await call<CreatedMeeting>(gated.app, 'POST', '/api/meetings', { body: {}, key: 'let-me-create' })).body;
+      const editKeyOnly = await call(gated.app, 'POST', `/api/meetings/${meeting.id}/series`, { body: {}, key: meeting.editKey });
+      expect([editKeyOnly.status, editKeyOnly.body.error]).toEqual([401, 'token_required']);
+      const tokenOnly = await call(gated.app, 'POST', `/api/meetings/${meeting.id}/series`, { body: {}, key: 'let-me-create' });
+      expect([tokenOnly.status, tokenOnly.body.error]).toEqual([401, 'key_required']);
+      const viewKey = await call(gated.app, 'POST', `/api/meetings/${meeting.id}/series?key=${meeting.viewKey}`, { body: {}, key: 'let-me-create' });
+      expect([viewKey.status, viewKey.body.error]).toEqual([403, 'edit_key_required']);
+      const both = await call<CreatedSeries>(gated.app, 'POST', `/api/meetings/${meeting.id}/series?key=${meeting.editKey}`, { body: {}, key: 'let-me-create' });
+      expect(both.status).toBe(201);
+      // The series was created under the token: its edit key starts its meetings on its own.
+      expect((await startNext(gated.app, both.body)).seriesId).toBe(both.body.id);
+      const created = allowed.body as unknown as CreatedSeries;
+      expect((await startNext(gated.app, created)).seriesId).toBe(created.id);
     } finally {
       await gated.close();
     }
