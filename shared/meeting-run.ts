@@ -3,14 +3,29 @@
  * topic start and end times, kept in the document's `meta` map so late joiners, reloads and
  * offline copies see it. Pure: no I/O, no clock of its own (callers pass the server's time).
  *
- * The log is a chain of marks, one `meta` key each: `run.mark.<after>.<client>` =
+ * The log is a tree of marks, one `meta` key each: `run.mark.<after>.<client>` =
  * `{ at, after, topicId, title }`, a topic starting at `at` (or, with `topicId` null, the meeting
  * ending), written by the Yjs client `client` right after the mark at `after` (0 for the first).
- * Marks made from the same state are siblings, and the run follows the earliest sibling at each
- * step (ties: the lowest topic id, then key): two people pressing "next from X" at once add two
- * siblings and the meeting moves by exactly one topic, and an offline copy that moved on its own
- * while others moved too merges as a branch not taken. A mark is always later than the one it
- * follows, so the order is the order of the moves, whatever the writers' clocks say.
+ * A mark is always later than the one it follows, so the order is the order of the moves,
+ * whatever the writers' clocks say. Marks made from the same state are siblings; at each step the
+ * run follows the sibling whose line went furthest (the most marks after it, on its longest line),
+ * and between equals the earliest (then the lowest topic id, an end last, then the key). So two
+ * people pressing "next from X" at once add two siblings with nothing after them and the meeting
+ * moves by exactly one topic; a press that reaches the others late (an offline or slow copy) is a
+ * branch not taken once the room has moved on past it; and a copy that moved further on its own
+ * is the branch taken when it comes back.
+ *
+ * What anyone with the edit key may write (GUIDE 7): a mark is read only if its `at` is a time of
+ * the years 2000 to 2099 (and `after` 0 or such a time, before `at`); of two marks with the same
+ * `at` only the first in the order above counts (each time is one step of the tree); past
+ * MAX_MARKS valid marks, readers take the first MAX_MARKS by key, the same on every copy whatever
+ * order its map lists them in. A writer (startTopic, nextTopic, endMeeting) first clears what
+ * would keep its mark from being read as the current state: marks more than an hour ahead of its
+ * server time go (nothing written at the server's time can be there; a bound on the gap after the
+ * parent would refuse a meeting resumed days later), and past the cap everything but the run as
+ * read goes, a run itself that long keeping its latest half. Its mark then hangs after the last one
+ * of the run, at a time no other mark is at or after: nothing else is after it, so it is what
+ * everyone reads as current.
  */
 import type * as Y from 'yjs';
 import { MAX_TITLE_LENGTH, META_KEYS, metaOf } from './doc-schema.js';
@@ -60,8 +75,13 @@ export type RunMove<T extends RunTopicRef = RunTopicRef> = { moved: false } | { 
 // Marks read at most: a real meeting has a few dozen; meta is anyone's with the edit key to write.
 const MAX_MARKS = 5000;
 const MAX_ID_LENGTH = 100;
-// A time is a plausible epoch milliseconds value, or the mark is ignored.
-const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 8.64e15;
+// A plausible time: within the years 2000..2099 (an `at` near the largest Date would leave no room after it).
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+// A writer removes marks further ahead of its server time than this (clients correct their clock to
+// within a round trip; an hour leaves room for a stale correction without letting the future in).
+const MAX_AHEAD_MS = 60 * 60_000;
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= EARLIEST && value < LATEST;
 const clampTitle = (title: string): string => Array.from(title.trim()).slice(0, MAX_TITLE_LENGTH).join('');
 
 /** True for the `meta` keys the run uses (to filter `Y.Map` observer events). */
@@ -79,7 +99,7 @@ interface Mark {
 const markOf = (key: string, value: unknown): Mark | null => {
   if (typeof value !== 'object' || value === null) return null;
   const { at, after, topicId, title } = value as { at?: unknown; after?: unknown; topicId?: unknown; title?: unknown };
-  // `after < at` keeps the chain acyclic whatever was written.
+  // `after < at` keeps the tree acyclic whatever was written.
   if (!isTime(at) || !(after === 0 || isTime(after)) || after >= at) return null;
   if (topicId === null) return { at, after, topicId: null, title: '', key };
   if (typeof topicId !== 'string' || !topicId || topicId.length > MAX_ID_LENGTH) return null;
@@ -89,23 +109,50 @@ const markOf = (key: string, value: unknown): Mark | null => {
 // Same order on every copy: earliest first, then the lowest topic id (an end last), then the key.
 const rank = (m: Mark): string => (m.topicId === null ? '\uffff' : m.topicId);
 const earlier = (a: Mark, b: Mark): boolean => a.at < b.at || (a.at === b.at && (rank(a) < rank(b) || (rank(a) === rank(b) && a.key < b.key)));
+const byKey = (a: Mark, b: Mark): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-/** The marks of the run, in order: from the first, the earliest mark made after each. */
-const marksOf = (meta: MetaSource): Mark[] => {
-  const next = new Map<number, Mark>();
-  let count = 0;
+/** Every valid mark in `meta`, in no particular order. */
+const allMarks = (meta: MetaSource): Mark[] => {
+  const marks: Mark[] = [];
   for (const key of meta.keys()) {
-    if (!key.startsWith(META_KEYS.runMarkPrefix)) continue;
+    if (!isRunKey(key)) continue;
     const mark = markOf(key, meta.get(key));
-    if (!mark) continue;
+    if (mark) marks.push(mark);
+  }
+  return marks;
+};
+
+/** The marks readers take: all of them, or past the cap the first MAX_MARKS by key (not by map order). */
+const readableMarks = (meta: MetaSource): Mark[] => {
+  const marks = allMarks(meta);
+  return marks.length <= MAX_MARKS ? marks : marks.sort(byKey).slice(0, MAX_MARKS);
+};
+
+/** The marks of the run, in order: from the first, at each step the sibling whose line goes furthest. */
+const chainOf = (marks: readonly Mark[]): Mark[] => {
+  // One mark per time: a time is one step of the tree, and what follows it follows that mark.
+  const byTime = new Map<number, Mark>();
+  for (const mark of marks) {
+    const other = byTime.get(mark.at);
+    if (!other || earlier(mark, other)) byTime.set(mark.at, mark);
+  }
+  // The longest line of marks after each time; latest first, so what follows a mark is done before it.
+  const steps = [...byTime.values()].sort((a, b) => b.at - a.at);
+  const depth = new Map<number, number>();
+  for (const mark of steps) depth.set(mark.after, Math.max(depth.get(mark.after) ?? 0, 1 + (depth.get(mark.at) ?? 0)));
+  const reach = (mark: Mark): number => depth.get(mark.at) ?? 0;
+  const next = new Map<number, Mark>();
+  for (const mark of steps) {
     const sibling = next.get(mark.after);
-    if (!sibling || earlier(mark, sibling)) next.set(mark.after, mark);
-    if (++count >= MAX_MARKS) break;
+    if (!sibling || reach(mark) > reach(sibling) || (reach(mark) === reach(sibling) && earlier(mark, sibling))) next.set(mark.after, mark);
   }
   const chain: Mark[] = [];
   for (let mark = next.get(0); mark; mark = next.get(mark.at)) chain.push(mark);
   return chain;
 };
+
+/** The marks of the run as readers see it. */
+const marksOf = (meta: MetaSource): Mark[] => chainOf(readableMarks(meta));
 
 /** Reads the running state out of a meeting's `meta` map. */
 export const readRun = (meta: MetaSource): MeetingRun => {
@@ -163,21 +210,47 @@ export const topicLocator = (topics: readonly RunTopicRef[]): ((span: RunSpan) =
 /** The index in `topics` of the topic a span is about, or -1 (it is no longer in the agenda). */
 export const topicIndexOf = (topics: readonly RunTopicRef[], span: RunSpan): number => topicLocator(topics)(span);
 
-// The time of a new mark: the server's time, never before the latest mark the writer has seen.
-const markTime = (run: MeetingRun, serverNow: number): number => Math.max(Math.round(serverNow), (run.lastMark ?? 0) + 1);
+// Before a mark is written: what would keep it from being read as the current state goes (header).
+const clearWay = (meta: Y.Map<unknown>, serverNow: number, clientId: number): void => {
+  const kept: Mark[] = [];
+  for (const mark of allMarks(meta)) {
+    if (mark.at > serverNow + MAX_AHEAD_MS) meta.delete(mark.key);
+    else kept.push(mark);
+  }
+  if (kept.length < MAX_MARKS) return;
+  const capped = kept.length <= MAX_MARKS ? kept : kept.sort(byKey).slice(0, MAX_MARKS);
+  const chain = chainOf(capped).slice(-MAX_MARKS / 2);
+  const keep = new Set(chain.map((m) => m.key));
+  for (const key of [...meta.keys()]) if (isRunKey(key) && !keep.has(key)) meta.delete(key);
+  const first = chain[0];
+  if (first && first.after !== 0) {
+    // The line was cut: its first kept mark becomes the first of the run.
+    const root = `${META_KEYS.runMarkPrefix}0.${clientId}`;
+    meta.delete(first.key);
+    meta.set(keep.has(root) ? `${root}.${first.at}` : root, { at: first.at, after: 0, topicId: first.topicId, title: first.title });
+  }
+};
 
-// One mark after the latest one the writer has seen, under a key of its own.
-const writeMark = (doc: Y.Doc, run: MeetingRun, topic: RunTopicRef | null, serverNow: number, origin: unknown): void => {
-  const after = run.lastMark ?? 0;
-  const mark = { at: markTime(run, serverNow), after, topicId: topic?.id ?? null, title: topic ? clampTitle(topic.title) : '' };
-  doc.transact(() => metaOf(doc).set(`${META_KEYS.runMarkPrefix}${after}.${doc.clientID}`, mark), origin);
+// One mark after the last one of the run, at the server's time (never before that last mark, nor
+// at a time another mark is at or after), under a key of its own.
+const writeMark = (doc: Y.Doc, topic: RunTopicRef | null, serverNow: number, origin: unknown): void => {
+  doc.transact(() => {
+    const meta = metaOf(doc);
+    clearWay(meta, serverNow, doc.clientID);
+    const after = readRun(meta).lastMark ?? 0;
+    // No mark may already be at its time, nor wait after it (written ahead, for that time).
+    const taken = new Set(allMarks(meta).flatMap((m) => [m.at, m.after]));
+    let at = Math.max(Math.round(serverNow), after + 1);
+    while (taken.has(at)) at++;
+    meta.set(`${META_KEYS.runMarkPrefix}${after}.${doc.clientID}`, { at, after, topicId: topic?.id ?? null, title: topic ? clampTitle(topic.title) : '' });
+  }, origin);
 };
 
 /** Makes `topic` the current one (starting the meeting if needed); false if it already is. */
 export const startTopic = (doc: Y.Doc, topic: RunTopicRef, serverNow: number, origin?: unknown): boolean => {
   const run = runOf(doc);
   if (run.current && run.current.topicId === topic.id) return false;
-  writeMark(doc, run, topic, serverNow, origin);
+  writeMark(doc, topic, serverNow, origin);
   return true;
 };
 
@@ -203,7 +276,7 @@ export const nextTopic = <T extends RunTopicRef>(doc: Y.Doc, topics: readonly T[
     endMeeting(doc, serverNow, origin);
     return { moved: true, to: null };
   }
-  writeMark(doc, run, to, serverNow, origin);
+  writeMark(doc, to, serverNow, origin);
   return { moved: true, to };
 };
 
@@ -211,7 +284,7 @@ export const nextTopic = <T extends RunTopicRef>(doc: Y.Doc, topics: readonly T[
 export const endMeeting = (doc: Y.Doc, serverNow: number, origin?: unknown): boolean => {
   const run = runOf(doc);
   if (run.status !== 'running') return false;
-  writeMark(doc, run, null, serverNow, origin);
+  writeMark(doc, null, serverNow, origin);
   return true;
 };
 

@@ -24,7 +24,13 @@ export interface StoredAttendance {
   checkpointAt: number;
 }
 
-/** Names kept per meeting: a client renaming itself in a loop cannot grow the record without bound. */
+/**
+ * Names kept per meeting. Full, a newly recorded name takes the place of the absent attendee who
+ * was present the least time (the latest to first join among equals): a stream of fleeting names
+ * pushes out only other fleeting names, and to push out someone who was there for an hour one has
+ * to keep 500 names present for longer than that. With everyone in it present, a new name is not
+ * recorded.
+ */
 export const MAX_ATTENDEES = 500;
 
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
@@ -72,15 +78,31 @@ export class AttendanceLedger {
     return false;
   }
 
-  /** A connection appeared under `name` at `at`; false if the name cannot be recorded (too many). */
+  /**
+   * A connection appeared under `name` at `at` (possibly a little in the past: the tracker records a
+   * name once it has been shown for a while); false if the name cannot be recorded (all present).
+   */
   join(name: string, at: number): boolean {
     let entry = this.#entries.get(name);
     if (!entry) {
-      if (this.#entries.size >= MAX_ATTENDEES) return false;
+      if (this.#entries.size >= MAX_ATTENDEES && !this.#evictBriefest()) return false;
       entry = { name, firstJoined: at, lastLeft: null, closedMs: 0, openSince: null, connections: 0 };
       this.#entries.set(name, entry);
     }
-    if (entry.connections++ === 0) entry.openSince = at;
+    // Never before the last leave: that time is counted already.
+    if (entry.connections++ === 0) entry.openSince = Math.max(at, entry.lastLeft ?? at);
+    return true;
+  }
+
+  // Drops the absent attendee present the least time (latest first join among equals); false if all are present.
+  #evictBriefest(): boolean {
+    let briefest: Entry | null = null;
+    for (const entry of this.#entries.values()) {
+      if (entry.connections > 0) continue;
+      if (!briefest || entry.closedMs < briefest.closedMs || (entry.closedMs === briefest.closedMs && entry.firstJoined > briefest.firstJoined)) briefest = entry;
+    }
+    if (!briefest) return false;
+    this.#entries.delete(briefest.name);
     return true;
   }
 

@@ -32,15 +32,16 @@ const topicsOf = (doc: Y.Doc): ParsedTopic[] => parseMeeting({ agenda: agendaOf(
 const minutesOf = (server: TestServer, id: string, key: string, host = 'notes.example.org') =>
   server.app.inject({ method: 'GET', url: `/api/meetings/${id}/minutes.md`, headers: { authorization: `Bearer ${key}`, host } });
 
-/** Someone in the meeting: a stock client with a display name, present once the server says so. */
+/**
+ * Someone in the meeting: a stock client with a display name, once the server shows it. It is
+ * recorded after the tracker's SETTLE_MS, as joined from now: the script's next clock moves do that.
+ */
 const arrive = async (server: TestServer, id: string, key: string, name: string): Promise<Attendee> => {
   const attendee = await joinMeeting(server.wsUrl, id, key);
   cleanups.push(() => attendee.destroy());
   attendee.provider.awareness.setLocalStateField('user', { name, color: '#336699' });
-  await waitFor(async () => {
-    const response = await server.app.inject({ url: `/api/meetings/${id}/attendance`, headers: { authorization: `Bearer ${key}` } });
-    return (response.json() as { attendees: Array<{ name: string; present: boolean }> }).attendees.some((a) => a.name === name && a.present);
-  }, `${name} present`);
+  const shown = () => [...(server.app.meetpad.registry.loadedRoom(id)?.awareness.getStates().values() ?? [])].some((s) => (s as { user?: { name?: string } }).user?.name === name);
+  await waitFor(shown, `${name} shown`);
   return attendee;
 };
 const leave = async (server: TestServer, id: string, attendee: Attendee): Promise<void> => {

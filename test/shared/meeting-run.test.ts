@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { META_KEYS, agendaOf, metaOf } from '../../shared/doc-schema.js';
 import { splitMarkdown } from '../../shared/markdown.js';
 import { parseMeeting, type ParsedTopic } from '../../shared/meeting-parser.js';
+import { seededRandom } from '../helpers/random.js';
 import { clockOffset, coveredTopics, endMeeting, isRunKey, nextTopic, overrunLevel, readRun, runOf, runTimers, startTopic, type RunMove } from '../../shared/meeting-run.js';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
@@ -158,7 +159,7 @@ describe('two people at once', () => {
     ]);
   });
 
-  test('an offline copy that moved on its own while others moved too merges as a branch not taken', () => {
+  test('an offline copy that moved further than the others merges as the branch taken; the shorter one is a branch not taken', () => {
     const origin = seeded();
     const topics = topicsOf(origin);
     nextTopic(origin, topics, null, T0);
@@ -169,14 +170,40 @@ describe('two people at once', () => {
     nextTopic(bob, topics, topics[0]!.id, T0 + 7 * MIN);
     nextTopic(bob, topics, topics[1]!.id, T0 + 8 * MIN);
     sync(alice, bob);
+    // Bob's line went further: it is the one followed, Alice's single move is the branch not taken.
     for (const doc of [alice, bob]) expect(titles(doc)).toEqual([
-      ['Intro', 0, 5 * MIN],
-      ['Budget', 5 * MIN, null],
+      ['Intro', 0, 7 * MIN],
+      ['Budget', 7 * MIN, 8 * MIN],
+      ['AOB', 8 * MIN, null],
     ]);
     // The meeting goes on from there as usual.
-    expect(nextTopic(bob, topics, topics[1]!.id, T0 + 9 * MIN)).toMatchObject({ moved: true, to: { title: 'AOB' } });
+    expect(nextTopic(alice, topics, topics[2]!.id, T0 + 9 * MIN)).toEqual({ moved: true, to: null });
     sync(alice, bob);
-    expect(runOf(alice).current).toMatchObject({ title: 'AOB', startedAt: T0 + 9 * MIN });
+    expect(runOf(bob)).toMatchObject({ status: 'ended', endedAt: T0 + 9 * MIN });
+  });
+
+  test('a "next" that reaches the others late (offline, slow link) does not erase the moves made after it', () => {
+    const origin = seeded('# W\n\n## Agenda\n\n1. Intro\n2. Budget\n3. AOB\n4. Wrap-up\n');
+    const topics = topicsOf(origin);
+    nextTopic(origin, topics, null, T0);
+    const alice = copyOf(origin, 31);
+    const bob = copyOf(origin, 32);
+    // Bob's laptop drops off the network right as he presses "next" at 5 min.
+    expect(nextTopic(bob, topics, topics[0]!.id, T0 + 5 * MIN)).toMatchObject({ moved: true });
+    // The room goes on without him: next at 6 (Budget), 20 (AOB), 30 (Wrap-up), and the end at 40.
+    for (const [i, at] of [6, 20, 30, 40].entries()) expect(nextTopic(alice, topics, topics[i]!.id, T0 + at * MIN)).toMatchObject({ moved: true });
+    const expected = [
+      ['Intro', 0, 6 * MIN],
+      ['Budget', 6 * MIN, 20 * MIN],
+      ['AOB', 20 * MIN, 30 * MIN],
+      ['Wrap-up', 30 * MIN, 40 * MIN],
+    ];
+    expect(titles(alice)).toEqual(expected);
+    sync(alice, bob);
+    for (const doc of [alice, bob]) {
+      expect(titles(doc)).toEqual(expected);
+      expect(runOf(doc)).toMatchObject({ status: 'ended', endedAt: T0 + 40 * MIN });
+    }
   });
 
   test('a move made after seeing another is later than it, even from a clock that runs behind', () => {
@@ -268,5 +295,96 @@ describe('what anyone with the edit key may write into meta', () => {
     expect(run.spans[1]!.title).toHaveLength(200);
     expect(run.spans).toHaveLength(2);
     expect(run.status).toBe('running');
+  });
+});
+
+describe('hostile marks', () => {
+  const key = (name: string): string => `${META_KEYS.runMarkPrefix}${name}`;
+
+  test('a mark at an absurd time is ignored; one far ahead of the server does not freeze the run: the next press removes it and takes effect', () => {
+    const doc = seeded();
+    const topics = topicsOf(doc);
+    nextTopic(doc, topics, null, T0);
+    // Outside 2000..2100: no reader takes them.
+    metaOf(doc).set(key('evil.1'), { at: 8.64e15 - 1, after: T0, topicId: 'zz', title: 'Evil' });
+    metaOf(doc).set(key('evil.2'), { at: 5, after: 0, topicId: 'zz', title: 'Evil' });
+    expect(titles(doc)).toEqual([['Intro', 0, null]]);
+    // A plausible year, but 74 years ahead of the server: followed until someone presses.
+    const ahead = Date.UTC(2099, 11, 31, 23, 59, 59, 999);
+    metaOf(doc).set(key('evil.3'), { at: ahead, after: T0, topicId: `${topics[0]!.id}z`, title: 'Intro' });
+    expect(runOf(doc).current?.topicId).toBe(`${topics[0]!.id}z`);
+    expect(nextTopic(doc, topics, runOf(doc).current!.topicId, T0 + MIN)).toMatchObject({ moved: true, to: { title: 'Budget' } });
+    expect(titles(doc)).toEqual([
+      ['Intro', 0, MIN],
+      ['Budget', MIN, null],
+    ]);
+    expect(metaOf(doc).has(key('evil.3'))).toBe(false);
+    expect(startTopic(doc, topics[2]!, T0 + 2 * MIN)).toBe(true);
+    expect(runOf(doc).current).toMatchObject({ title: 'AOB', startedAt: T0 + 2 * MIN });
+  });
+
+  test('5000 junk marks (siblings or one long line) do not keep a press from taking effect, and the next reads are small again', () => {
+    for (const line of [false, true]) {
+      const doc = seeded();
+      const topics = topicsOf(doc);
+      doc.transact(() => {
+        for (let i = 0; i < 6000; i++) {
+          const at = T0 - 10 * MIN + i + 1;
+          metaOf(doc).set(key(`junk${i}`), { at, after: line ? (i === 0 ? 0 : at - 1) : 0, topicId: 'x', title: 'Junk' });
+        }
+      });
+      expect(runOf(doc).current?.title).toBe('Junk');
+      expect(runOf(doc).spans.length).toBeLessThanOrEqual(5000);
+      expect(startTopic(doc, topics[0]!, T0)).toBe(true);
+      expect(runOf(doc).current).toMatchObject({ title: 'Intro', startedAt: T0 });
+      expect(nextTopic(doc, topics, topics[0]!.id, T0 + MIN)).toMatchObject({ moved: true, to: { title: 'Budget' } });
+      expect(runOf(doc).current).toMatchObject({ title: 'Budget', startedAt: T0 + MIN });
+      // The flood is cut down to the run as it was read (at most half the cap of a line of junk).
+      expect([...metaOf(doc).keys()].filter(isRunKey).length).toBeLessThanOrEqual(line ? 2502 : 3);
+    }
+  });
+
+  test('every copy reads the same run whatever order its map lists the marks in, over the cap too', () => {
+    const entries = Array.from({ length: 6000 }, (_, i): [string, unknown] => [key(`${i}.7`), { at: T0 + 6000 - i, after: 0, topicId: `t${i}`, title: `T${i}` }]);
+    const random = seededRandom(11);
+    const shuffled = [...entries].sort(() => random() - 0.5);
+    const forward = readRun(new Map(entries));
+    expect(readRun(new Map([...entries].reverse()))).toEqual(forward);
+    expect(readRun(new Map(shuffled))).toEqual(forward);
+    expect(forward.spans).toHaveLength(1);
+  });
+
+  test('hostile writes mixed with presses: readers never throw, and after each press the run shows what it did', () => {
+    const doc = seeded();
+    const topics = topicsOf(doc);
+    const random = seededRandom(7);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const junk: unknown[] = [null, 0, -1, 1, 1e300, 8.64e15, 8.64e15 - 1, 1.5, '', 'x', '__proto__', true, [], {}, [1, 2], { at: 5 }, new Uint8Array(3), 'a'.repeat(5000)];
+    for (let i = 0; i < 2000; i++) {
+      const now = T0 + i * 1000;
+      const meta = metaOf(doc);
+      const last = runOf(doc).lastMark ?? 0;
+      const time = (): unknown => pick([() => pick(junk), () => now + Math.floor(random() * 300 - 100) * MIN, () => Date.UTC(2099, 11, 31, 23, 59, 59, 999), () => last, () => last + 1])();
+      const choice = random();
+      if (choice < 0.4) meta.set(random() < 0.5 ? key(`${pick([last, 0, 1])}.${Math.floor(random() * 3)}`) : key(String(pick(junk))), { at: time(), after: pick([time, () => last, () => 0])(), topicId: random() < 0.5 ? pick(topics).id : pick(junk), title: pick(junk) });
+      else if (choice < 0.5) meta.set(key(String(pick(junk))), pick(junk));
+      else if (choice < 0.55) meta.set(key(`${last}.9`), new Y.Map());
+      else if (choice < 0.7) {
+        const move = nextTopic(doc, topics, runOf(doc).current?.topicId ?? null, now);
+        if (move.moved && move.to) expect(runOf(doc).current?.topicId).toBe(move.to.id);
+        // An end after the clearing (a run made only of marks from the future) may leave nothing to end.
+        if (move.moved && !move.to) expect(runOf(doc).status).not.toBe('running');
+      } else if (choice < 0.8) {
+        const topic = pick(topics);
+        startTopic(doc, topic, now);
+        expect(runOf(doc).current?.topicId).toBe(topic.id);
+      } else if (choice < 0.85) {
+        endMeeting(doc, now);
+        expect(runOf(doc).status).not.toBe('running');
+      }
+      const run = readRun(meta);
+      runTimers(run, topics, 30, now);
+      coveredTopics(run, topics, now);
+    }
   });
 });
