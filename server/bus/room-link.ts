@@ -1,7 +1,9 @@
 /**
- * One loaded room's view of its meeting's sequence. Updates from other instances are applied as
- * they come (Yjs holds back what lacks its dependencies), and the link tracks which sequence
- * numbers the room holds: `watermark` is the highest one below which nothing is missing. A gap
+ * One loaded room's view of its meeting's sequence. Updates from other instances are applied in
+ * sequence order, which is causal order (an instance commits an edit only after everything its
+ * clients built it on was committed), so an update never waits in Yjs for a dependency; one that
+ * arrives early waits here. `watermark` is the highest number below which the room holds
+ * everything. A gap
  * that does not close within GAP_GRACE_MS (messages of two instances may cross), a reconnect of
  * the bus, or a head in PostgreSQL past the watermark makes it read the missing rows from
  * PostgreSQL: Redis only makes updates arrive sooner, it never decides whether they arrive.
@@ -12,6 +14,8 @@ import type { StoredRows } from '../storage/postgres/reads.js';
 
 /** How long a gap may stay open before the rows are read from PostgreSQL. */
 export const GAP_GRACE_MS = 150;
+/** Entries held behind a gap before the rows are read at once. */
+const MAX_AHEAD = 1000;
 
 /** Why a link read rows from PostgreSQL. */
 export type RepairReason = 'gap' | 'reconnect' | 'silence' | 'load';
@@ -30,10 +34,14 @@ export interface LinkDeps {
 export class RoomLink {
   readonly room: Room;
   #watermark: number;
-  readonly #ahead = new Set<number>();
+  // Entries past the watermark, by sequence number: an update to apply in turn, or null for this
+  // instance's own entries (their content is already in the document).
+  readonly #ahead = new Map<number, Uint8Array | null>();
   readonly #deps: LinkDeps;
   #timer: TimerHandle | null = null;
   #repairing: Promise<void> | null = null;
+  // A head PostgreSQL reported that the watermark has not reached yet.
+  #expected = -1;
   #again: RepairReason | null = null;
   #stopped = false;
 
@@ -50,19 +58,23 @@ export class RoomLink {
 
   /** An entry this instance wrote is durable (its content is already in the document). */
   noteOwn(seq: number): void {
-    this.#note(seq);
+    this.#note(seq, null);
   }
 
   /** An update another instance published. */
   receive(seq: number, update: Uint8Array): void {
-    if (this.#stopped || seq <= this.#watermark || this.#ahead.has(seq)) return;
-    this.room.applyDurable(update);
-    this.#note(seq);
+    if (this.#stopped) return;
+    this.#note(seq, update);
   }
 
-  /** PostgreSQL's head of the meeting, read now: anything past the watermark is missing. */
+  /**
+   * PostgreSQL's head of the meeting, read now: anything past the watermark is missing unless it
+   * arrives within GAP_GRACE_MS (this instance's own commits are noted a moment after they land).
+   */
   checkHead(head: number): void {
-    if (head > this.#watermark && !this.#timer) void this.repair('silence');
+    if (head <= this.#watermark || this.#stopped) return;
+    this.#expected = Math.max(this.#expected, head);
+    this.#arm();
   }
 
   /** Reads every row after the watermark (once at a time; a request meanwhile runs after it). */
@@ -107,18 +119,34 @@ export class RoomLink {
     this.#advanceTo(rows.head);
   }
 
-  #note(seq: number): void {
-    if (seq <= this.#watermark) return;
-    this.#ahead.add(seq);
+  #note(seq: number, update: Uint8Array | null): void {
+    if (seq <= this.#watermark || this.#ahead.has(seq)) return;
+    this.#ahead.set(seq, update);
+    // A gap this deep is not a crossing of messages: read the rows now.
+    if (this.#ahead.size > MAX_AHEAD) void this.repair('gap');
     this.#advanceTo(this.#watermark);
   }
 
+  // Moves the watermark to `seq` (everything up to it is in the document), then applies the
+  // entries that follow it without a gap.
   #advanceTo(seq: number): void {
     this.#watermark = Math.max(this.#watermark, seq);
-    for (const ahead of this.#ahead) if (ahead <= this.#watermark) this.#ahead.delete(ahead);
-    while (this.#ahead.delete(this.#watermark + 1)) this.#watermark++;
-    if (this.#ahead.size === 0) this.#clearTimer();
-    else if (!this.#timer && !this.#stopped) this.#timer = this.#deps.clock.setTimeout(() => ((this.#timer = null), void this.repair('gap')), GAP_GRACE_MS);
+    for (const ahead of this.#ahead.keys()) if (ahead <= this.#watermark) this.#ahead.delete(ahead);
+    for (let next = this.#ahead.get(this.#watermark + 1); next !== undefined; next = this.#ahead.get(this.#watermark + 1)) {
+      this.#ahead.delete(++this.#watermark);
+      if (next) this.room.applyDurable(next);
+    }
+    this.#arm();
+  }
+
+  // A repair is due after the grace period while something is known to be missing.
+  #arm(): void {
+    const missing = this.#ahead.size > 0 || this.#expected > this.#watermark;
+    if (!missing) this.#clearTimer();
+    else if (!this.#timer && !this.#stopped) {
+      const reason: RepairReason = this.#ahead.size > 0 ? 'gap' : 'silence';
+      this.#timer = this.#deps.clock.setTimeout(() => ((this.#timer = null), void this.repair(reason)), GAP_GRACE_MS);
+    }
   }
 
   #clearTimer(): void {

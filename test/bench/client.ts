@@ -41,6 +41,22 @@ export const awarenessFrame = (clientId: number, clock: number, state: unknown):
   return encoding.toUint8Array(encoder);
 };
 
+const HOCUSPOCUS_MARK = '#hocuspocus=';
+const HOCUSPOCUS_SYNC_REPLY = 4;
+// [auth, token subtype, token] (send() puts the address in front): Hocuspocus waits for it before it handles a document's messages.
+const HOCUSPOCUS_AUTH = (() => {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 2);
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarString(encoder, 'bench');
+  return encoding.toUint8Array(encoder);
+})();
+const addressOf = (name: string): Uint8Array => {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, name);
+  return encoding.toUint8Array(encoder);
+};
+
 export interface ClientOptions {
   /** The client's document; null for a viewer that does not keep one. */
   doc?: Y.Doc | null;
@@ -63,10 +79,16 @@ export class YClient {
   readonly #options: ClientOptions;
   #awarenessClock = 0;
 
+  // Hocuspocus frames every message with the document name (and wants an Auth message first):
+  // a URL ending in `#hocuspocus=NAME` asks for that framing around the same protocol.
+  readonly #address: Uint8Array | null;
+
   private constructor(url: string, options: ClientOptions) {
     this.#options = options;
     this.doc = options.doc ?? null;
-    this.ws = new WebSocket(url, { perMessageDeflate: false });
+    const mark = url.indexOf(HOCUSPOCUS_MARK);
+    this.#address = mark < 0 ? null : addressOf(decodeURIComponent(url.slice(mark + HOCUSPOCUS_MARK.length)));
+    this.ws = new WebSocket(mark < 0 ? url : url.slice(0, mark), { perMessageDeflate: false });
     this.ws.binaryType = 'nodebuffer';
     this.ws.on('message', this.#onMessage);
     this.ws.on('close', (code) => {
@@ -82,6 +104,7 @@ export class YClient {
     const client = new YClient(url, options);
     return new Promise((resolve, reject) => {
       client.ws.once('open', () => {
+        if (client.#address) client.send(HOCUSPOCUS_AUTH);
         client.send(syncFrame(STEP1, client.doc ? Y.encodeStateVector(client.doc) : EMPTY_STATE_VECTOR));
         resolve(client);
       });
@@ -92,7 +115,8 @@ export class YClient {
 
   /** Sends a raw frame. */
   send(frame: Uint8Array): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(this.#address ? Buffer.concat([this.#address, frame]) : frame);
   }
 
   /** Sends an update frame (counted as a write). */
@@ -120,8 +144,9 @@ export class YClient {
   readonly #onMessage = (data: Buffer): void => {
     const receivedAt = performance.now();
     const decoder = decoding.createDecoder(data);
+    if (this.#address) decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);
-    if (type === MESSAGE_SYNC) {
+    if (type === MESSAGE_SYNC || (this.#address && type === HOCUSPOCUS_SYNC_REPLY)) {
       const subtype = decoding.readVarUint(decoder);
       const payload = decoding.readVarUint8Array(decoder);
       if (subtype === STEP1) {

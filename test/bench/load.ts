@@ -102,6 +102,8 @@ export class Load {
   async #addRoom(): Promise<void> {
     const meeting = await this.#server.createMeeting();
     const url = this.#server.wsUrl(meeting);
+    // A cluster spreads a meeting's attendees over its instances, as a round-robin balancer does.
+    const urlOf = (i: number): string => this.#server.wsUrlFor?.(meeting, i) ?? url;
     const room: RoomLoad = { typists: [], viewers: [], second: Math.floor(Math.random() * this.#pace.length) };
     const onUpdate = (receiver: () => YClient) => (update: Uint8Array, receivedAt: number, step2: boolean) => {
       if (!step2) this.#delivered(update, receivedAt, receiver());
@@ -115,16 +117,19 @@ export class Load {
         doc.on('update', (update: Uint8Array, origin: unknown) => {
           if (origin !== typist.client) this.#sent(update, typist.client);
         });
-        opened.push(YClient.open(url, { doc, onUpdate: onUpdate(() => typist.client) }).then((client) => void (typist.client = client)));
+        opened.push(YClient.open(urlOf(i), { doc, onUpdate: onUpdate(() => typist.client) }).then((client) => void (typist.client = client)));
         room.typists.push(typist);
       } else {
         const viewer = { client: null as unknown as YClient, clientId: (Math.random() * 0x7fffffff) >>> 0 };
-        opened.push(YClient.open(url, { onUpdate: onUpdate(() => viewer.client) }).then((client) => void (viewer.client = client)));
+        opened.push(YClient.open(urlOf(i), { onUpdate: onUpdate(() => viewer.client) }).then((client) => void (viewer.client = client)));
         room.viewers.push(viewer);
       }
     }
     await Promise.all(opened);
-    await until(() => [...room.typists, ...room.viewers].every((a) => a.client.synced), 'attendees to sync', 60_000, 5);
+    await until(() => [...room.typists, ...room.viewers].every((a) => a.client.synced), 'attendees to sync', 60_000, 5).catch((error: unknown) => {
+      const stuck = [...room.typists, ...room.viewers].map((a, i) => ({ i, a })).filter(({ a }) => !a.client.synced);
+      throw new Error(`${(error as Error).message}: attendees ${stuck.map(({ i, a }) => `${i}${a.client.closed ? ` closed ${a.client.closeCode}` : ' open'}`).join(', ')} of ${url}`);
+    });
     for (const [i, viewer] of room.viewers.entries()) viewer.client.sendAwareness(viewer.clientId, viewerState(i));
     this.rooms.push(room);
   }

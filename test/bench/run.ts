@@ -18,10 +18,12 @@ import { fanout } from './scenarios/fanout.js';
 import { ingest } from './scenarios/ingest.js';
 import { latejoin } from './scenarios/latejoin.js';
 import { memory } from './scenarios/memory.js';
+import { scalecrash } from './scenarios/scalecrash.js';
+import { scaleout } from './scenarios/scaleout.js';
 import type { Kind } from './servers.js';
 import { median, round } from './stats.js';
 
-const SCENARIOS: Scenario[] = [fanout, capacity, latejoin, coldstart, memory, ingest, crash];
+const SCENARIOS: Scenario[] = [fanout, capacity, latejoin, coldstart, memory, ingest, crash, scaleout, scalecrash];
 const KINDS: Kind[] = ['meetpad', 'reference'];
 
 const parseArgs = (argv: string[]) => {
@@ -60,8 +62,8 @@ const main = async (): Promise<void> => {
   const summaries: Summary[] = [];
   for (const scenario of selected) {
     const results: Record<Kind, Metrics[]> = { meetpad: [], reference: [] };
-    for (let round = 1; round <= rounds; round++) {
-      for (const kind of KINDS) {
+    for (let round = 1; round <= (scenario.standalone ? 1 : rounds); round++) {
+      for (const kind of scenario.standalone ? KINDS.slice(0, 1) : KINDS) {
         log(`# ${scenario.name} ${kind} round ${round}/${rounds}`);
         const t0 = performance.now();
         const metrics = await scenario.run({ kind, quick, round, log });
@@ -74,7 +76,7 @@ const main = async (): Promise<void> => {
     const summary: Summary = { scenario: scenario.name, description: scenario.description, metrics: {} };
     for (const metric of Object.keys(results.meetpad[0] ?? {})) {
       const a = median(results.meetpad.map((m) => m[metric]!));
-      const b = median(results.reference.map((m) => m[metric]!));
+      const b = scenario.standalone ? NaN : median(results.reference.map((m) => m[metric]!));
       summary.metrics[metric] = { meetpad: round_(a), reference: round_(b), ratio: round_(a / b), better: scenario.info?.includes(metric) ? 'info' : scenario.higherIsBetter?.includes(metric) ? 'higher' : 'lower' };
     }
     summaries.push(summary);

@@ -29,6 +29,8 @@ export interface Scenario {
   higherIsBetter?: string[];
   /** Metrics that describe the run (counts, context) rather than rank the servers. */
   info?: string[];
+  /** Runs once, not once per server kind: the scenario compares deployments of its own (scaleout). */
+  standalone?: boolean;
   run(ctx: ScenarioContext): Promise<Metrics>;
 }
 

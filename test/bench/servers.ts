@@ -14,8 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { cpuSeconds, memory } from './proc.js';
 import { sleep } from './stats.js';
 
-/** Which server. */
+/** Which server (of the two the scenarios compare). */
 export type Kind = 'meetpad' | 'reference';
+/** Any server the benchmarks start: also Hocuspocus 4 with its Redis and database extensions (hocuspocus-server.mjs). */
+export type ServerKind = Kind | 'hocuspocus';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -37,7 +39,7 @@ export interface Meeting {
 
 /** A running server process. */
 export interface Server {
-  kind: Kind;
+  kind: ServerKind;
   port: number;
   pid: number;
   dataDir: string;
@@ -49,6 +51,8 @@ export interface Server {
   createMeeting(): Promise<Meeting>;
   /** WebSocket URL of a meeting; `acks` asks meetpad for saved messages. */
   wsUrl(meeting: Meeting, options?: { acks?: boolean }): string;
+  /** The URL attendee `index` of a meeting uses (a cluster spreads them over its instances); default wsUrl. */
+  wsUrlFor?(meeting: Meeting, index: number): string;
   /** Reference only: resolves once y-leveldb's write queue has drained. */
   flushed(): Promise<void>;
   cpuSeconds(): number;
@@ -75,7 +79,7 @@ export const freePort = (): Promise<number> =>
   });
 
 /** A fresh temporary data directory. */
-export const tempDataDir = (kind: Kind): string => mkdtempSync(join(tmpdir(), `bench-${kind}-`));
+export const tempDataDir = (kind: ServerKind): string => mkdtempSync(join(tmpdir(), `bench-${kind}-`));
 
 /** Removes a data directory. */
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
@@ -89,7 +93,7 @@ export interface StartOptions {
 }
 
 /** Starts a server; resolves once it answers HTTP (unless noWait). */
-export const startServer = async (kind: Kind, options: StartOptions): Promise<Server> => {
+export const startServer = async (kind: ServerKind, options: StartOptions): Promise<Server> => {
   const port = await freePort();
   const nodeArgs = ['--expose-gc', '--import', join(ROOT, 'test/bench/probe.mjs')];
   const profDir = process.env.BENCH_CPU_PROF;
@@ -98,8 +102,10 @@ export const startServer = async (kind: Kind, options: StartOptions): Promise<Se
   const env: Record<string, string | undefined> =
     kind === 'meetpad'
       ? { ...parentEnv, PORT: String(port), HOST, DATA_DIR: options.dataDir, LOG_LEVEL: 'warn', ...MEETPAD_BENCH_ENV, ...options.env }
-      : { ...parentEnv, PORT: String(port), HOST, BENCH_DATA_DIR: options.dataDir };
-  const script = kind === 'meetpad' ? join(ROOT, 'dist/server/main.js') : join(ROOT, 'test/bench/reference-server.mjs');
+      : kind === 'hocuspocus'
+        ? { ...parentEnv, PORT: String(port), HOST, ...options.env }
+        : { ...parentEnv, PORT: String(port), HOST, BENCH_DATA_DIR: options.dataDir };
+  const script = join(ROOT, kind === 'meetpad' ? 'dist/server/main.js' : kind === 'hocuspocus' ? 'test/bench/hocuspocus-server.mjs' : 'test/bench/reference-server.mjs');
   const spawnedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const stderr: string[] = [];
@@ -125,7 +131,7 @@ export const startServer = async (kind: Kind, options: StartOptions): Promise<Se
     exited,
     stderr,
     createMeeting: async () => {
-      if (kind === 'reference') return { id: `room-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`, key: '' };
+      if (kind !== 'meetpad') return { id: `room-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`, key: '' };
       const response = await fetch(`${base}/api/meetings`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -138,9 +144,11 @@ export const startServer = async (kind: Kind, options: StartOptions): Promise<Se
     wsUrl: (meeting, { acks = false } = {}) =>
       kind === 'meetpad'
         ? `ws://${HOST}:${port}/collab/${meeting.id}?key=${encodeURIComponent(meeting.key)}${acks ? '&acks=1' : ''}`
-        : `ws://${HOST}:${port}/${meeting.id}`,
+        : kind === 'hocuspocus'
+          ? `ws://${HOST}:${port}/#hocuspocus=${encodeURIComponent(meeting.id)}`
+          : `ws://${HOST}:${port}/${meeting.id}`,
     flushed: async () => {
-      if (kind !== 'reference') return;
+      if (kind === 'meetpad') return;
       const response = await fetch(`${base}/__bench/flushed`);
       await response.text();
     },

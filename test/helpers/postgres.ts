@@ -30,6 +30,8 @@ export interface PostgresServer {
   resume(): Promise<void>;
   /** Stops the server and removes its directory. */
   stop(): Promise<void>;
+  /** The postmaster's process id (benchmarks add up the CPU time of it and its backends). */
+  postmasterPid(): Promise<number>;
 }
 
 /** The directory of the newest installed PostgreSQL's binaries; throws naming the package if none. */
@@ -48,16 +50,20 @@ const asRoot = userInfo().uid === 0;
 const pgCommand = (bin: string, args: string[]): Promise<{ stdout: string; stderr: string }> =>
   asRoot ? run('runuser', ['-u', 'postgres', '--', bin, ...args]) : run(bin, args);
 
-/** Starts a PostgreSQL server in a new temporary directory. */
-export const startPostgres = async (): Promise<PostgresServer> => {
+/**
+ * Starts a PostgreSQL server in a new temporary directory. Tests never crash PostgreSQL itself, so
+ * by default it skips flushing its own files; `durable` keeps PostgreSQL's defaults (fsync, a WAL
+ * flush per commit), as a production server runs: the benchmarks use that.
+ */
+export const startPostgres = async ({ durable = false }: { durable?: boolean } = {}): Promise<PostgresServer> => {
   const bin = postgresBinDir();
   const dir = await mkdtemp(join(tmpdir(), 'meetpad-pg-'));
   const data = join(dir, 'data');
   if (asRoot) await chown(dir, ...(await postgresIds()));
   await pgCommand(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
-  // Tests never crash PostgreSQL itself: durability of its own files is not what they check.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300`;
+  const fast = durable ? '' : ' -c fsync=off -c full_page_writes=off -c synchronous_commit=off';
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300${fast}`;
   const start = async (): Promise<void> => {
     try {
       await pgCommand(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
@@ -93,6 +99,7 @@ export const startPostgres = async (): Promise<PostgresServer> => {
       await start();
       running = true;
     },
+    postmasterPid: async () => Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]),
     stop: async () => {
       if (running) await stopServer().catch(() => {});
       running = false;

@@ -16,6 +16,8 @@ export interface RedisServer {
   restart(): Promise<void>;
   /** Stops it for good. */
   stop(): Promise<void>;
+  /** The process id while it runs (benchmarks read its CPU time). */
+  pid(): number | undefined;
 }
 
 /** The redis-server binary; throws naming the package if it is missing. */
@@ -66,5 +68,6 @@ export const startRedis = async (): Promise<RedisServer> => {
       child = await launch(binary, port);
     },
     stop: kill,
+    pid: () => child?.pid,
   };
 };

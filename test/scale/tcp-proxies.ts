@@ -99,7 +99,7 @@ export const startRedisFaultProxy = async (redisPort: number, drop: () => boolea
     }
     client.pipe(upstream);
     // Server to client: whole RESP values, each forwarded or (a pub/sub message) maybe dropped.
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     upstream.on('data', (chunk: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       let start = 0;

@@ -122,4 +122,27 @@ describe('three instances, no sticky sessions', () => {
     expect(closes.slice(0, 2)).toEqual([CLOSE.deleted, CLOSE.deleted]);
     await waitFor(() => servers.every((server) => server.app.meetpad.registry.loadedRoom(meeting.id) === undefined), 'every instance to drop the room');
   });
+  it('a deletion racing reconnects to another instance leaves no socket open there and no room loaded', async () => {
+    const { servers } = await instances(2);
+    const meeting = await createMeeting(servers[0]!.url);
+    await join(servers[1]!, meeting.id, meeting.editKey);
+    // Sockets arrive at the second instance while the first deletes the meeting.
+    const racing = Array.from({ length: 8 }, (_, i) =>
+      new Promise<number>((resolve) => {
+        setTimeout(() => {
+          const ws = new WebSocket(`${servers[1]!.wsUrl}/collab/${meeting.id}?key=${meeting.editKey}`);
+          ws.on('unexpected-response', (_req, res) => (resolve(res.statusCode ?? 0), ws.terminate()));
+          ws.on('close', (code) => resolve(code));
+          ws.on('error', () => {});
+        }, i * 3);
+      }),
+    );
+    const deleted = await fetch(`${servers[0]!.url}/api/meetings/${meeting.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${meeting.editKey}` } });
+    await deleted.body?.cancel();
+    expect(deleted.status).toBe(204);
+    const outcomes = await Promise.all(racing);
+    // Each one was refused before the upgrade (404/410) or closed as deleted: none stays open.
+    for (const outcome of outcomes) expect([404, 410, CLOSE.deleted]).toContain(outcome);
+    await waitFor(() => servers[1]!.app.meetpad.registry.loadedRoom(meeting.id) === undefined && servers[1]!.app.meetpad.collab.size === 0, 'the second instance to hold nothing of the meeting');
+  });
 });
