@@ -119,7 +119,7 @@ export class MeetingBus implements RoomFanout {
     const link = new RoomLink(room, {
       clock: this.#clock,
       readRowsAfter: (id, after) => this.#store.readRowsAfter(id, after),
-      gone: (id) => void this.#registry?.closeDeleted(id),
+      gone: (id) => this.#closeDeleted(id, 'its rows are gone from PostgreSQL'),
       repaired: (reason, rows) => this.#observer.repaired?.(reason, rows),
       failed: (error) => this.#log.warn({ err: error, meetingId: room.id }, 'reading missed updates from PostgreSQL failed; retrying'),
     });
@@ -169,7 +169,7 @@ export class MeetingBus implements RoomFanout {
           linked?.presence.announceAll();
           break;
         case BUS_MESSAGE.deleted:
-          if (linked) void this.#registry?.closeDeleted(message.meetingId);
+          if (linked) this.#closeDeleted(message.meetingId, `instance ${message.instance} deleted it`);
           break;
         case BUS_MESSAGE.leaving:
           this.#expire(message.instance);
@@ -199,6 +199,12 @@ export class MeetingBus implements RoomFanout {
     this.#wasUp = false;
   }
 
+  // Deleted elsewhere: its sockets here get 4404.
+  #closeDeleted(id: string, why: string): void {
+    this.#log.info({ meetingId: id, why }, 'closing a meeting deleted elsewhere');
+    void this.#registry?.closeDeleted(id);
+  }
+
   #heartbeat(): void {
     this.#observer.redisUp?.(this.#transport.up);
     void this.#publish(instancesChannel(this.#options.prefix), { type: BUS_MESSAGE.heartbeat, instance: this.instanceId, sentAt: this.#clock.now() });
@@ -215,16 +221,19 @@ export class MeetingBus implements RoomFanout {
   // Silence is not proof of nothing: compare every room with PostgreSQL's heads.
   async #catchUp(): Promise<void> {
     if (this.#rooms.size === 0) return;
+    // Only the rooms asked about: one that loaded while the query ran is not in its answer.
+    const asked = [...this.#rooms.values()];
     let heads: Map<string, number>;
     try {
-      heads = await this.#store.heads([...this.#rooms.keys()]);
+      heads = await this.#store.heads(asked.map(({ room }) => room.id));
     } catch {
       return; // PostgreSQL away: the rooms find out when they write
     }
-    for (const [id, { link }] of this.#rooms) {
-      const head = heads.get(id);
-      if (head === undefined) void this.#registry?.closeDeleted(id);
-      else link.checkHead(head);
+    for (const linked of asked) {
+      if (this.#rooms.get(linked.room.id) !== linked) continue; // stopped meanwhile
+      const head = heads.get(linked.room.id);
+      if (head === undefined) this.#closeDeleted(linked.room.id, 'PostgreSQL no longer holds it');
+      else linked.link.checkHead(head);
     }
   }
 

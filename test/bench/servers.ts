@@ -101,15 +101,18 @@ export const startServer = async (kind: ServerKind, options: StartOptions): Prom
   const { YPERSISTENCE: _ignored, ...parentEnv } = process.env;
   const env: Record<string, string | undefined> =
     kind === 'meetpad'
-      ? { ...parentEnv, PORT: String(port), HOST, DATA_DIR: options.dataDir, LOG_LEVEL: 'warn', ...MEETPAD_BENCH_ENV, ...options.env }
+      ? { ...parentEnv, PORT: String(port), HOST, DATA_DIR: options.dataDir, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...MEETPAD_BENCH_ENV, ...options.env }
       : kind === 'hocuspocus'
         ? { ...parentEnv, PORT: String(port), HOST, ...options.env }
         : { ...parentEnv, PORT: String(port), HOST, BENCH_DATA_DIR: options.dataDir };
   const script = join(ROOT, kind === 'meetpad' ? 'dist/server/main.js' : kind === 'hocuspocus' ? 'test/bench/hocuspocus-server.mjs' : 'test/bench/reference-server.mjs');
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // BENCH_LOG_LEVEL=info (say) keeps meetpad's log lines too, with its stderr.
+  const logs = process.env.BENCH_LOG_LEVEL !== undefined;
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env, stdio: ['ignore', logs ? 'pipe' : 'ignore', 'pipe', 'ipc'] });
   const stderr: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const pid = child.pid!;
   const base = `http://${HOST}:${port}`;

@@ -145,4 +145,24 @@ describe('three instances, no sticky sessions', () => {
     for (const outcome of outcomes) expect([404, 410, CLOSE.deleted]).toContain(outcome);
     await waitFor(() => servers[1]!.app.meetpad.registry.loadedRoom(meeting.id) === undefined && servers[1]!.app.meetpad.collab.size === 0, 'the second instance to hold nothing of the meeting');
   });
+  it('meetings that load while a catch-up round compares heads with PostgreSQL are not taken for deleted', async () => {
+    const url = await engines.postgres.createDatabase();
+    // Catch-up rounds back to back, so rooms keep loading while one is in flight.
+    const servers = await startInstances(2, url, engines.redis.url, { busCatchupMs: 50 });
+    cleanup.push(() => Promise.all(servers.map((server) => server.close())));
+    const meetings = await Promise.all(Array.from({ length: 30 }, () => createMeeting(servers[0]!.url)));
+    const closes: number[] = [];
+    const attendees: Attendee[] = [];
+    for (const [i, meeting] of meetings.entries()) {
+      const attendee = await joinMeeting(servers[i % 2]!.wsUrl, meeting.id, meeting.editKey, { sync: false });
+      cleanup.push(() => attendee.destroy());
+      attendee.provider.on('connection-close', (event: { code: number } | null) => event && closes.push(event.code));
+      attendees.push(attendee);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await waitFor(() => attendees.every((a) => a.provider.synced), 'every attendee to sync');
+    // Two more catch-up rounds with every room loaded.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(closes).toEqual([]);
+  });
 });
