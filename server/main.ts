@@ -41,7 +41,8 @@ const start = async (): Promise<void> => {
   app.log.info(
     {
       version: await packageVersion(),
-      dataDir: resolve(config.dataDir),
+      // Which store holds the meetings: a LevelDB directory, or PostgreSQL (its URL would carry the password).
+      store: config.store === 'postgres' ? 'postgres' : resolve(config.dataDir),
       port: typeof address === 'object' && address ? address.port : config.port,
       limits: { maxFrameBytes: config.maxFrameBytes, maxDocBytes: config.maxDocBytes, maxConnectionsPerMeeting: config.maxConnectionsPerMeeting },
     },
