@@ -21,6 +21,7 @@ import { itemsRoutes } from './http/items-routes.js';
 import { seriesRoutes } from './http/series-routes.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { runRoutes } from './http/run-routes.js';
+import { openapiRoutes } from './http/openapi-routes.js';
 import { AttendanceService } from './attendance/attendance-service.js';
 import { MinutesService } from './minutes/minutes-service.js';
 import { MeetingService } from './meetings/meeting-service.js';
@@ -34,6 +35,8 @@ import { LevelStore } from './storage/level-store.js';
 import { StorageError, StoreOpenError, type MeetingStore } from './storage/meeting-store.js';
 import { PostgresStore } from './storage/postgres-store.js';
 import { MeetingBus } from './bus/meeting-bus.js';
+import { Webhooks } from './webhooks/webhooks.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 /** Optional parts to inject (tests, tools). */
 export interface AppDeps {
@@ -45,6 +48,8 @@ export interface AppDeps {
   clientDir?: string;
   /** Where the JSON log lines go; by default stdout. */
   logStream?: { write(line: string): void };
+  /** Called on the bare Fastify instance before anything is registered (tests: hooks that see every route). */
+  instrument?: (app: FastifyInstance) => void;
 }
 
 /** The state of a running meetpad app, reachable as `app.meetpad`. */
@@ -111,6 +116,7 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     // Unknown body fields are an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
+  deps.instrument?.(app);
 
   let draining = false;
   let lastProbe = 0;
@@ -121,7 +127,8 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     (config.store === 'postgres'
       ? await PostgresStore.open(config.databaseUrl, { poolSize: config.pgPoolSize, timeoutMs: config.pgTimeoutMs, observer: storeObserver })
       : await LevelStore.open(config.dataDir, { sync: config.syncWrites, observer: storeObserver }));
-  // A failed write makes store.writable false, which readiness reports.
+  // A failed write makes store.writable false, which readiness reports (on PostgreSQL a failed
+  // compaction or read too: the rule is the store's, postgres/health.ts).
   const clock = deps.clock ?? systemClock;
   // Instances sharing one PostgreSQL database fan out through Redis (GUIDE 1.10).
   if (config.redisUrl && !(store instanceof PostgresStore)) throw new StoreOpenError('REDIS_URL joins instances that share one PostgreSQL database: use MEETPAD_STORE=postgres.');
@@ -130,9 +137,11 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   const registry = new RoomRegistry(store, config, { log: app.log, clock, observer: metrics.rooms, ...(bus ? { fanout: bus } : {}) });
   bus?.attach(registry);
   const meetings = new MeetingService(store, registry, clock);
-  const attendance = new AttendanceService(store, registry, clock, app.log);
+  const attendance = new AttendanceService(store, registry, clock, app.log, bus ? { instance: bus.instanceId } : {});
   const readText = durableTextReader(registry, meetings);
   const series = new SeriesService({ store, meetings, readText, clock, maxPageBytes: config.maxImportBytes });
+  const minutes = new MinutesService({ meetings, registry, attendance, clock });
+  const webhooks = new Webhooks({ config, store, registry, meetings, series, minutes, clock, log: app.log });
   const collab = new CollabEndpoint({ config, store, registry, log: app.log, isDraining: () => draining, observer: metrics.collab });
   const state: MeetpadState = {
     store,
@@ -181,12 +190,15 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   });
 
   await app.register(helmet, { contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false });
+  // Before every route plugin: it documents the routes registered after it (/api/openapi.json).
+  await app.register(openapiRoutes);
   await app.register(healthRoutes, { readiness: state.readiness });
   await app.register(meetingsRoutes, { config, meetings, store, seriesOf: (id) => series.linksOf(id) });
   await app.register(itemsRoutes, { meetings, readText });
   await app.register(seriesRoutes, { config, meetings, series });
-  await app.register(runRoutes, { meetings, attendance, minutes: new MinutesService({ meetings, registry, attendance, clock }), clock });
+  await app.register(runRoutes, { meetings, attendance, minutes, clock });
   await app.register(adminRoutes, { config, store });
+  await app.register(webhookRoutes, { config, meetings, series, webhooks: webhooks.service });
   await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(clientRoutes, { clientDir: deps.clientDir ?? resolve(packageRoot(), 'dist/client') });
 
@@ -196,7 +208,10 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     collab.close();
     await registry.closeAll(CLOSE.shuttingDown, 'server shutting down');
   });
+  // Deliveries left pending at the last stop (or by a dead instance) are sent once the app is ready.
+  app.addHook('onReady', () => webhooks.start());
   app.addHook('onClose', async () => {
+    await webhooks.close();
     await bus?.close();
     if (!deps.store) await store.close();
   });

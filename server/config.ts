@@ -46,12 +46,19 @@ export const SETTINGS = {
   compactEvery: { env: 'MEETPAD_COMPACT_EVERY', kind: 'int', default: '500', min: 2, max: 10000000, description: 'Fold a meeting\'s update log into its snapshot once it has this many entries.' },
   store: { env: 'MEETPAD_STORE', kind: 'store', default: 'level', description: '`level` (embedded LevelDB in `DATA_DIR`, one process) or `postgres` (`DATABASE_URL`; several instances may share it, see "Run several instances").' },
   databaseUrl: { env: 'DATABASE_URL', kind: 'string', default: '', description: 'PostgreSQL connection URL for `MEETPAD_STORE=postgres` (`postgres://user:password@host:5432/db`); the schema is created and migrated at start.' },
-  pgPoolSize: { env: 'MEETPAD_PG_POOL_SIZE', kind: 'int', default: '10', min: 2, max: 1000, description: 'PostgreSQL connections per instance (one carries the group commit, the others reads and compactions).' },
+  pgPoolSize: { env: 'MEETPAD_PG_POOL_SIZE', kind: 'int', default: '10', min: 3, max: 1000, description: 'PostgreSQL connections per instance (at least 3): one of its own for the group commit (so writes never wait for a connection), the others for reads, compactions and gap repairs, of which compactions and repairs together never take the last one.' },
   pgTimeoutMs: { env: 'MEETPAD_PG_TIMEOUT_MS', kind: 'int', default: '5000', min: 100, max: 600000, description: 'Longest a PostgreSQL connection attempt may take (statements get twice as long); past it the write fails, the meeting refuses edits (4503) and `/readyz` turns red.' },
   redisUrl: { env: 'REDIS_URL', kind: 'string', default: '', description: 'Redis URL (`redis://host:6379`) joining instances that share one PostgreSQL database: updates, presence and deletions fan out through it. Empty: one instance.' },
   busHeartbeatMs: { env: 'MEETPAD_BUS_HEARTBEAT_MS', kind: 'int', default: '1000', min: 50, max: 60000, description: 'How often an instance announces itself on Redis (and checks who went silent).' },
-  busPresenceTtlMs: { env: 'MEETPAD_BUS_PRESENCE_TTL_MS', kind: 'int', default: '5000', min: 100, max: 600000, description: 'An instance not heard for this long is taken for dead: the cursors of its clients disappear on the others (at most this plus one heartbeat after it died).' },
+  busPresenceTtlMs: { env: 'MEETPAD_BUS_PRESENCE_TTL_MS', kind: 'int', default: '5000', min: 100, max: 600000, description: 'An instance not heard for this long is taken for dead: the cursors of its clients disappear on the others (at most this plus one heartbeat after it died). Must be more than twice `MEETPAD_BUS_HEARTBEAT_MS`.' },
   busCatchupMs: { env: 'MEETPAD_BUS_CATCHUP_MS', kind: 'int', default: '1000', min: 50, max: 600000, description: 'How often an instance compares its meetings with PostgreSQL and reads what it missed (a lost Redis message is late by at most this).' },
+  publicUrl: { env: 'MEETPAD_PUBLIC_URL', kind: 'string', default: '', description: 'The server\'s public address (`https://notes.example.org`), for links in webhook payloads; empty: the address each webhook was created through.' },
+  webhookAllowPrivate: { env: 'MEETPAD_WEBHOOK_ALLOW_PRIVATE', kind: 'bool', default: 'false', description: 'Let webhooks reach private, loopback, link-local and other internal addresses (refused by default, at creation and at every connection).' },
+  webhookDebounceMs: { env: 'MEETPAD_WEBHOOK_DEBOUNCE_MS', kind: 'int', default: '30000', min: 0, max: 86400000, description: '`meeting.updated` (and the action item and `meeting.ended` events found with it) is sent once the meeting has been quiet this long (at the latest 10 times this after the first edit).' },
+  webhookRetryMs: { env: 'MEETPAD_WEBHOOK_RETRY_MS', kind: 'int', default: '10000', min: 10, max: 3600000, description: 'First wait before a failed delivery is tried again; it doubles with each failure (±25% jitter, at most 6 hours).' },
+  webhookTimeoutMs: { env: 'MEETPAD_WEBHOOK_TIMEOUT_MS', kind: 'int', default: '10000', min: 100, max: 120000, description: 'Longest a webhook receiver may take to answer one delivery attempt.' },
+  webhookGiveUpMs: { env: 'MEETPAD_WEBHOOK_GIVE_UP_MS', kind: 'int', default: String(3 * 24 * 3600 * 1000), min: 1000, max: 30 * 24 * 3600 * 1000, description: 'A delivery is retried for this long after its event, then marked failed; a webhook whose deliveries all failed for this long is disabled (a successful ping enables it again).' },
+  webhookKey: { env: 'MEETPAD_WEBHOOK_KEY', kind: 'string', default: '', description: 'Key (at least 32 characters) that encrypts webhook signing secrets at rest; empty: a random key kept in `DATA_DIR/webhook-secrets.key`. Required, the same on each, for instances sharing PostgreSQL.' },
   shutdownTimeoutMs: { env: 'MEETPAD_SHUTDOWN_TIMEOUT_MS', kind: 'int', default: '10000', min: 0, max: 600000, description: 'Longest a SIGTERM drain may take before the process exits anyway.' },
 } as const satisfies Record<string, SettingSpec>;
 
@@ -125,7 +132,15 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
   }
   // Settings that only make sense together.
   if (config.store === 'postgres' && !config.databaseUrl) throw new ConfigError('DATABASE_URL: required with MEETPAD_STORE=postgres');
+  if (typeof config.webhookKey === 'string' && config.webhookKey !== '' && config.webhookKey.length < 32) throw new ConfigError('MEETPAD_WEBHOOK_KEY: use at least 32 characters (for example `openssl rand -base64 32`)');
+  if (config.publicUrl && !/^https?:\/\/[^/?#\s]+\/?$/.test(config.publicUrl as string)) throw new ConfigError('MEETPAD_PUBLIC_URL: expected http(s)://host[:port] without a path');
   if (config.redisUrl && config.store !== 'postgres') throw new ConfigError('REDIS_URL: instances joined through Redis must share one database: set MEETPAD_STORE=postgres and DATABASE_URL');
+  // One lost or late heartbeat must not make a live instance look dead (its cursors would vanish).
+  if ((config.busPresenceTtlMs as number) <= 2 * (config.busHeartbeatMs as number)) {
+    throw new ConfigError(
+      `MEETPAD_BUS_PRESENCE_TTL_MS: ${config.busPresenceTtlMs} must be more than twice MEETPAD_BUS_HEARTBEAT_MS (${config.busHeartbeatMs}), so that one missed heartbeat does not make a live instance look dead`,
+    );
+  }
   return config as Config;
 };
 

@@ -23,6 +23,12 @@ export const Errors = {
   SeriesNotFound: createError('series_not_found', 'No series with this id', 404),
   SeriesDeleted: createError('series_deleted', 'This series was deleted', 410),
   AlreadyInSeries: createError('meeting_in_series', 'This meeting already belongs to a series', 409),
+  BadWebhookUrl: createError('bad_webhook_url', 'Webhook URLs are http or https URLs of at most 2048 characters: %s', 400),
+  PrivateWebhookTarget: createError('private_webhook_target', '%s', 400),
+  BadWebhookEvents: createError('bad_webhook_events', '%s', 400),
+  WebhookNotFound: createError('webhook_not_found', 'No webhook with this id here', 404),
+  TooManyWebhooks: createError('too_many_webhooks', 'At most %s webhooks per meeting, series or server', 409),
+  WebhooksDisabled: createError('webhooks_disabled', 'Webhooks are disabled: instances that share a database need MEETPAD_WEBHOOK_KEY (the same on each)', 403),
   TooLarge: createError('too_large', '%s', 413),
   StorageUnavailable: createError('storage_unavailable', 'The server cannot read or save meetings right now: %s', 503),
 } as const;

@@ -121,3 +121,56 @@ export interface Attendee {
 export interface AttendanceList {
   attendees: Attendee[];
 }
+
+/** The events a webhook can subscribe to (GUIDE 1.11); `ping` is sent only on request. */
+export type WebhookEvent = 'meeting.created' | 'meeting.updated' | 'meeting.deleted' | 'action_item.created' | 'action_item.done' | 'meeting.ended' | 'ping';
+
+/** How a webhook's body is written: `{ type, timestamp, data }`, or `{ text }` for chat incoming webhooks. */
+export type WebhookFormat = 'json' | 'chat';
+
+/** One delivery of an event to a webhook; `failed` = gave up, `pending` = queued or retrying. */
+export interface WebhookDelivery {
+  /** The `webhook-id` header: the idempotency id. */
+  id: string;
+  event: WebhookEvent;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  /** The receiver's HTTP status of the last attempt; null when it did not answer. */
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
+/** `POST <scope>/webhooks` → 201: the only answer that contains the signing secret. */
+export interface CreatedWebhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  format: WebhookFormat;
+  /** `whsec_` + base64 of 32 random bytes. */
+  secret: string;
+  createdAt: string;
+}
+
+/** One webhook of `GET <scope>/webhooks`, with its 20 most recent deliveries, newest first. */
+export interface WebhookInfo {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  format: WebhookFormat;
+  createdAt: string;
+  disabled: { at: string; reason: string } | null;
+  deliveries: WebhookDelivery[];
+}
+
+/** `GET <scope>/webhooks` → 200. */
+export interface WebhookList {
+  webhooks: WebhookInfo[];
+}
+
+/** `POST <scope>/webhooks/:wid/ping` → 200: the result of its one attempt. */
+export interface WebhookPing {
+  delivery: WebhookDelivery;
+}

@@ -22,6 +22,7 @@ import type { MeetingSide } from './meeting-side.js';
 import type { TocJump } from './toc-nav.js';
 import './attendance-panel.js';
 import './attendee-list.js';
+import './connect-button.js';
 import './identity-dialog.js';
 import './meeting-banner.js';
 import './meeting-section.js';
@@ -105,6 +106,7 @@ export class MeetingPage extends LitElement {
           <mode-switch .mode=${this.mode} @mode-change=${(e: CustomEvent<Mode>) => this.setMode(e.detail)}></mode-switch>
           <share-menu .meetingId=${this.meetingId} .editKey=${m.role === 'edit' ? this.key : ''}
             .viewKey=${m.role === 'view' ? this.key : (mine?.viewKey ?? '')} .error=${this.exportError} @download-markdown=${this.download}></share-menu>
+          ${m.role === 'edit' && !kept ? html`<connect-button kind="meeting" .scopeId=${this.meetingId} .key=${this.key} .scopeTitle=${title}></connect-button>` : nothing}
           <button type="button" class="me" title="Change your name or colour" @click=${() => this.dialog.show()}>
             <span class="dot" style="background:${this.identity.color}"></span><span class="me-name">${this.identity.name}</span>
           </button>

@@ -36,6 +36,9 @@ export const seriesPageStyles = css`
   .row button { font-weight: 500; }
   input { flex: 1; min-width: 0; font: inherit; font-weight: 400; font-size: 0.82rem; padding: 0.4rem 0.55rem; border: 1px solid var(--border); border-radius: 6px; background: var(--surface-2); color: var(--text); }
   .note { font-size: 0.8rem; color: var(--muted); margin: 0.2rem 0 0; }
+  .connect-row { margin-top: 0.9rem; padding-top: 0.9rem; border-top: 1px solid var(--border); }
+  .connect-row .note { margin: 0; flex: 1 1 16rem; }
+  connect-button { --connect-font-size: 0.88rem; --connect-padding: 0.45rem 0.9rem; --connect-bg: var(--surface-2); }
   .empty { color: var(--muted); margin: 0; }
   .error { color: var(--danger); margin: 0.6rem 0 0; }
   .message { max-width: 36rem; margin: 3rem auto; }

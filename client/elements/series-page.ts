@@ -15,6 +15,7 @@ import { CADENCE_LABELS, deleteSeries, getSeries, startNextMeeting } from '../li
 import { calendarUrl, seriesUrl, webcalUrl } from '../lib/series-links.js';
 import type { DeleteSeriesDialog } from './delete-series-dialog.js';
 import { seriesPageStyles } from './series-page-styles.js';
+import './connect-button.js';
 import './delete-series-dialog.js';
 import './series-action-log.js';
 
@@ -85,7 +86,7 @@ export class SeriesPage extends LitElement {
           <series-action-log .items=${info.openItems} .key=${this.key}></series-action-log>
         </section>
         <section class="card share" aria-labelledby="share-title">
-          <h2 id="share-title">Share and subscribe</h2>
+          <h2 id="share-title">Share, subscribe and connect</h2>
           ${this.links(info)}
         </section>
         ${edit
@@ -118,7 +119,11 @@ export class SeriesPage extends LitElement {
       ${viewKey ? this.linkRow('view', 'Series view link: read only', seriesUrl(info.id, viewKey)) : nothing}
       ${this.linkRow('feed', 'Calendar feed (iCalendar): the meetings and the next planned date', feed)}
       <div class="actions"><a class="button subscribe" href=${webcalUrl(feed)}>Subscribe in your calendar app</a></div>
-      ${viewKey ? nothing : html`<p class="note">This feed link carries the series' edit key: the view key is known only in the browser that created the series.</p>`}`;
+      ${viewKey ? nothing : html`<p class="note">This feed link carries the series' edit key: the view key is known only in the browser that created the series.</p>`}
+      ${info.role === 'edit'
+        ? html`<div class="actions connect-row"><connect-button kind="series" .scopeId=${info.id} .key=${this.key} .scopeTitle=${info.title}></connect-button>
+            <span class="note">Post the minutes and action items of every meeting of the series to a chat channel or another app.</span></div>`
+        : nothing}`;
   }
 
   private linkRow(kind: string, label: string, url: string) {

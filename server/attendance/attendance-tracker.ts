@@ -9,12 +9,17 @@
  * together at most once per WRITE_EVERY_MS, one write in flight at a time; the room stopping
  * writes at once. A crash therefore loses at most the changes of the last WRITE_EVERY_MS (and the
  * joins of names not shown SETTLE_MS yet); intervals still open end at the last write.
+ *
+ * With several instances each one's tracker counts only its own connections, in its own record
+ * (`place.key`); readers merge them. A meeting deleted elsewhere is never written again: not when
+ * its room stops as deleted, and a write that raced the deletion is taken back (`place.exists`).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Peer, Room } from '../collab/room.js';
 import type { RecordCollection } from '../storage/meeting-store.js';
 import { AttendanceLedger, type StoredAttendance } from './attendance-ledger.js';
+import type { AttendeeView } from './attendance-merge.js';
 
 /** How long a connection shows a name before it is recorded (ms of server clock). */
 export const SETTLE_MS = 10_000;
@@ -22,9 +27,19 @@ export const SETTLE_MS = 10_000;
 export const MAX_NAMES_PER_CONNECTION = 3;
 /** Shortest time between two writes of a meeting's record while changes go on. */
 export const WRITE_EVERY_MS = 5_000;
-// While anyone is present the record is rewritten this often, so a crash loses at most this much
-// of the time present (after a crash, open intervals end at the last write).
-const CHECKPOINT_MS = 60_000;
+/**
+ * While anyone is present the record is rewritten this often, so a crash loses at most this much
+ * of the time present (after a crash, open intervals end at the last write).
+ */
+export const CHECKPOINT_MS = 60_000;
+
+/** Where a tracker keeps its record. */
+export interface TrackerPlace {
+  /** The record's key: the meeting id, or `${id}!${instance}` when instances share a database. */
+  key: string;
+  /** Whether the meeting still exists; asked after each write when another instance may delete it. */
+  exists?: () => Promise<boolean>;
+}
 
 interface AwarenessChange {
   added: number[];
@@ -62,6 +77,9 @@ export class AttendanceTracker {
   readonly #records: RecordCollection<StoredAttendance>;
   readonly #clock: Clock;
   readonly #log: FastifyBaseLogger;
+  readonly #place: TrackerPlace;
+  // The meeting was found deleted: nothing is written any more.
+  #gone = false;
   // The stored record is read once at start; events until then wait in `#early`.
   #ledger: AttendanceLedger | null = null;
   #early: Event[] = [];
@@ -79,13 +97,14 @@ export class AttendanceTracker {
   #checkpoint: TimerHandle | null = null;
   #stopped = false;
 
-  constructor(room: Room, records: RecordCollection<StoredAttendance>, clock: Clock, log: FastifyBaseLogger) {
+  constructor(room: Room, records: RecordCollection<StoredAttendance>, clock: Clock, log: FastifyBaseLogger, place: TrackerPlace = { key: room.id }) {
     this.#room = room;
     this.#records = records;
     this.#clock = clock;
     this.#log = log;
+    this.#place = place;
     room.awareness.on('change', this.#onChange);
-    this.#loaded = records.get(room.id).then(
+    this.#loaded = records.get(place.key).then(
       (stored) => {
         this.#ledger = AttendanceLedger.from(stored);
         for (const event of this.#early) this.#apply(event);
@@ -100,11 +119,9 @@ export class AttendanceTracker {
     );
   }
 
-  /** The attendees now (present ones counted up to now). */
-  async attendees(): Promise<ReturnType<AttendanceLedger['toApi']>> {
-    // Unreadable at load: ask storage again (a storage error then answers 503, not an empty list).
-    const ledger = (await this.#loaded) ? this.#ledger! : AttendanceLedger.from(await this.#records.get(this.#room.id));
-    return ledger.toApi(this.#clock.now());
+  /** The attendees this instance knows of now; null if its record was unreadable at load (read storage instead). */
+  async views(): Promise<AttendeeView[] | null> {
+    return (await this.#loaded) ? this.#ledger!.views() : null;
   }
 
   /** The room stops: everyone still here leaves now; resolves once the record is written. */
@@ -118,7 +135,8 @@ export class AttendanceTracker {
     const at = this.#clock.now();
     await this.#loaded;
     this.#ledger?.leaveAll(at);
-    this.#write();
+    // Deleted (here or elsewhere): a write now would outlive the meeting.
+    if (!this.#room.deleted) this.#write();
     await this.#writing;
   }
 
@@ -227,6 +245,7 @@ export class AttendanceTracker {
 
   // One write in flight; whatever changes meanwhile goes into the next one.
   #write(): void {
+    if (this.#gone) return;
     this.#lastWriteAt = this.#clock.now();
     this.#dirty = true;
     if (this.#flushing) return;
@@ -237,10 +256,15 @@ export class AttendanceTracker {
   async #flush(): Promise<void> {
     try {
       if (!(await this.#loaded)) return;
-      while (this.#dirty) {
+      while (this.#dirty && !this.#gone) {
         this.#dirty = false;
         try {
-          await this.#records.put(this.#room.id, this.#ledger!.toStored(this.#clock.now()));
+          await this.#records.put(this.#place.key, this.#ledger!.toStored(this.#clock.now()));
+          // Another instance may have deleted the meeting just before this write landed: take it back.
+          if (this.#place.exists && !(await this.#place.exists())) {
+            this.#gone = true;
+            await this.#records.delete(this.#place.key);
+          }
         } catch (error) {
           this.#log.warn({ err: error, meetingId: this.#room.id }, 'attendance could not be saved');
         }

@@ -128,11 +128,13 @@ export class MeetingBus implements RoomFanout {
     const linked: Linked = { room, link, presence };
     this.#rooms.set(room.id, linked);
     this.#transport.subscribe(channel);
-    // Whatever was published between the load and the subscription, and who is present elsewhere.
+    // Whatever was published between the load and the subscription, and who is present elsewhere
+    // (repair never rejects: its failures go to `failed` above).
     void link.repair('load');
     this.#publish(channel, { type: BUS_MESSAGE.queryAwareness, instance: this.instanceId, meetingId: room.id });
     return () => {
       link.stop();
+      // Publishes the removals of the clients the room just closed before it stops relaying.
       presence.stop();
       stopEntries();
       if (this.#rooms.get(room.id) === linked) {
@@ -188,7 +190,7 @@ export class MeetingBus implements RoomFanout {
     this.#wasUp = true;
     this.#observer.redisUp?.(true);
     for (const { room, link } of this.#rooms.values()) {
-      void link.repair('reconnect');
+      void link.repair('reconnect'); // never rejects
       this.#publish(meetingChannel(this.#options.prefix, room.id), { type: BUS_MESSAGE.queryAwareness, instance: this.instanceId, meetingId: room.id });
     }
   }
@@ -202,12 +204,12 @@ export class MeetingBus implements RoomFanout {
   // Deleted elsewhere: its sockets here get 4404.
   #closeDeleted(id: string, why: string): void {
     this.#log.info({ meetingId: id, why }, 'closing a meeting deleted elsewhere');
-    void this.#registry?.closeDeleted(id);
+    this.#registry?.closeDeleted(id).catch((error: unknown) => this.#log.warn({ err: error, meetingId: id }, 'closing a meeting deleted elsewhere failed'));
   }
 
   #heartbeat(): void {
     this.#observer.redisUp?.(this.#transport.up);
-    void this.#publish(instancesChannel(this.#options.prefix), { type: BUS_MESSAGE.heartbeat, instance: this.instanceId, sentAt: this.#clock.now() });
+    void this.#publish(instancesChannel(this.#options.prefix), { type: BUS_MESSAGE.heartbeat, instance: this.instanceId, sentAt: this.#clock.now() }); // never rejects
     const now = this.#clock.now();
     for (const [instance, at] of this.#seen) if (now - at > this.#options.busPresenceTtlMs) this.#expire(instance);
     this.#observer.instances?.(this.#seen.size);
@@ -237,10 +239,14 @@ export class MeetingBus implements RoomFanout {
     }
   }
 
+  // Never rejects (callers fire and forget): a failure is counted, or logged if even that throws.
   #publish(channel: string, message: BusMessage): Promise<void> {
-    return this.#transport.publish(channel, encodeBusMessage(message)).then((ok) => {
-      if (!ok && !this.#closed) this.#observer.publishFailed?.();
-    });
+    return Promise.resolve()
+      .then(() => this.#transport.publish(channel, encodeBusMessage(message)))
+      .then((ok) => {
+        if (!ok && !this.#closed) this.#observer.publishFailed?.();
+      })
+      .catch((error: unknown) => this.#log.warn({ err: error, channel }, 'publishing on the bus failed'));
   }
 
   // A repeating timer on the injected clock; a slow round never overlaps the next.
@@ -248,7 +254,9 @@ export class MeetingBus implements RoomFanout {
     const slot = this.#timers.length;
     const tick = (): void => {
       if (this.#closed) return;
-      void Promise.resolve(work())
+      // Started inside the chain, so a round that throws at once is caught like one that rejects.
+      void Promise.resolve()
+        .then(work)
         .catch((error: unknown) => this.#log.warn({ err: error }, 'a bus round failed'))
         .finally(() => {
           if (!this.#closed) this.#timers[slot] = this.#clock.setTimeout(tick, ms);

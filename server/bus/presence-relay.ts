@@ -72,8 +72,14 @@ export class PresenceRelay {
     if (ids.length) awarenessProtocol.removeAwarenessStates(this.#room.awareness, ids, EXPIRED);
   }
 
-  /** Stops relaying. */
+  /**
+   * Stops relaying. The removals still queued go out first: a room that fails or unloads closes
+   * its sockets a moment before it stops, and this instance goes on heartbeating, so no TTL would
+   * ever clear those states elsewhere.
+   */
   stop(): void {
+    if (this.#stopped) return;
+    this.#flush();
     this.#stopped = true;
     this.#room.awareness.off('update', this.#onUpdate);
   }

@@ -39,7 +39,8 @@ export class RedisTransport {
     this.#publisher = createClient({ url, disableOfflineQueue: true, socket: { ...socket, socketTimeout: options.silenceMs } });
     this.#subscriber = createClient({ url, disableOfflineQueue: true, socket: { ...socket, socketTimeout: options.silenceMs } });
     for (const client of [this.#publisher, this.#subscriber]) client.on('error', (error: unknown) => this.#events.down(error));
-    this.#subscriber.on('ready', () => void this.#resubscribe());
+    // A listener that throws is reported as the bus being down, never an unhandled rejection.
+    this.#subscriber.on('ready', () => void this.#resubscribe().catch((error: unknown) => this.#events.down(error)));
   }
 
   /** Connects in the background (an instance starts, and serves, without Redis). */

@@ -77,7 +77,11 @@ export class RoomLink {
     this.#arm();
   }
 
-  /** Reads every row after the watermark (once at a time; a request meanwhile runs after it). */
+  /**
+   * Reads every row after the watermark (once at a time; a request meanwhile runs after it). Never
+   * rejects: a failure is reported to `failed` and the rows are read again by the next catch-up
+   * round or gap (the watermark only moves past what was applied).
+   */
   repair(reason: RepairReason): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     if (this.#repairing) {
@@ -85,12 +89,14 @@ export class RoomLink {
       return this.#repairing;
     }
     this.#clearTimer();
-    this.#repairing = this.#read(reason).finally(() => {
-      this.#repairing = null;
-      const again = this.#again;
-      this.#again = null;
-      if (again) void this.repair(again);
-    });
+    this.#repairing = this.#read(reason)
+      .catch((error: unknown) => this.#report(error))
+      .finally(() => {
+        this.#repairing = null;
+        const again = this.#again;
+        this.#again = null;
+        if (again) void this.repair(again);
+      });
     return this.#repairing;
   }
 
@@ -105,18 +111,26 @@ export class RoomLink {
     try {
       rows = await this.#deps.readRowsAfter(this.room.id, this.#watermark);
     } catch (error) {
-      this.#deps.failed?.(error);
       // Tried again at the next catch-up round, or by the next gap.
-      return;
+      return this.#report(error);
     }
     if (this.#stopped) return;
     if (!rows.exists) return this.#deps.gone(this.room.id);
-    if (rows.withSnapshot && rows.stored.snapshot) this.room.applyDurable(rows.stored.snapshot);
+    if (rows.withSnapshot && rows.stored.snapshot) this.room.applyDurable(rows.stored.snapshot, 'snapshot');
     for (const update of rows.stored.updates) this.room.applyDurable(update);
     this.#deps.repaired?.(reason, rows.stored.updates.length + (rows.withSnapshot ? 1 : 0));
     // Every number up to the head read is committed (numbers are allocated under a row lock held
     // until commit), so the read holds all of them.
     this.#advanceTo(rows.head);
+  }
+
+  // A reporter that throws must not turn a repair into an unhandled rejection either.
+  #report(error: unknown): void {
+    try {
+      this.#deps.failed?.(error);
+    } catch {
+      // nothing left to tell
+    }
   }
 
   #note(seq: number, update: Uint8Array | null): void {

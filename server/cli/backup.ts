@@ -1,7 +1,9 @@
 /**
- * `npm run backup -- DIR [--data-dir PATH] [--server URL]`: writes every meeting into the new or
- * empty directory DIR (see backup-format.ts). With the server down it reads DATA_DIR directly; while
- * a server holds the directory (LevelDB lock) it asks that server's `GET /api/admin/backup` with
+ * `npm run backup -- DIR [--data-dir PATH | --database-url URL] [--server URL]`: writes every
+ * meeting into the new or empty directory DIR (see backup-format.ts), from the store the server's
+ * configuration selects (MEETPAD_STORE). On PostgreSQL it reads the database directly, instances
+ * running or not. On LevelDB, with the server down it reads DATA_DIR directly; while a server
+ * holds the directory (LevelDB lock) it asks that server's `GET /api/admin/backup` with
  * MEETPAD_ADMIN_TOKEN. `--server` skips the direct attempt.
  */
 import { existsSync } from 'node:fs';
@@ -10,8 +12,9 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { LevelStore } from '../storage/level-store.js';
 import { StoreOpenError } from '../storage/meeting-store.js';
+import { PostgresStore } from '../storage/postgres-store.js';
 import { BackupError, readBackupItems, writeBackupDir, type BackupItem, type BackupLine, type BackupManifest } from '../backup/backup-format.js';
-import { UsageError, cliConfig, parseArgs, runTool } from './cli-support.js';
+import { UsageError, cliConfig, describeTarget, parseArgs, runTool, storeTarget } from './cli-support.js';
 
 /** Where the meetings come from. */
 export interface BackupOptions {
@@ -19,6 +22,8 @@ export interface BackupOptions {
   dir: string;
   /** Data directory to read when no server holds it. */
   dataDir: string;
+  /** A PostgreSQL database to read instead of the data directory (MEETPAD_STORE=postgres). */
+  databaseUrl?: string;
   /** A running server; tried when the data directory is locked, or only it when `serverOnly`. */
   serverUrl: string;
   serverOnly?: boolean;
@@ -59,7 +64,16 @@ async function* itemsFromServer(serverUrl: string, adminToken: string): AsyncGen
 }
 
 /** Takes a backup; says where it came from. */
-export const backup = async (options: BackupOptions): Promise<{ manifest: BackupManifest; source: 'data-dir' | 'server' }> => {
+export const backup = async (options: BackupOptions): Promise<{ manifest: BackupManifest; source: 'data-dir' | 'postgres' | 'server' }> => {
+  if (!options.serverOnly && options.databaseUrl !== undefined) {
+    // Shared by every instance: read directly, each meeting in one consistent statement.
+    const store = await PostgresStore.open(options.databaseUrl, { poolSize: 2 });
+    try {
+      return { manifest: await writeBackupDir(options.dir, readBackupItems(store)), source: 'postgres' };
+    } finally {
+      await store.close();
+    }
+  }
   if (!options.serverOnly) {
     if (!existsSync(options.dataDir)) throw new BackupError(`Data directory ${options.dataDir} does not exist (set DATA_DIR or --data-dir).`);
     let store: LevelStore | undefined;
@@ -81,7 +95,7 @@ export const backup = async (options: BackupOptions): Promise<{ manifest: Backup
   return { manifest: await writeBackupDir(options.dir, itemsFromServer(options.serverUrl, options.adminToken)), source: 'server' };
 };
 
-const USAGE = 'npm run backup -- DIR [--data-dir PATH] [--server URL]';
+const USAGE = 'npm run backup -- DIR [--data-dir PATH | --database-url URL] [--server URL]';
 
 const localUrl = (host: string, port: number): string => {
   const local = ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host;
@@ -93,14 +107,17 @@ const main = async (): Promise<void> => {
   if (positional.length !== 1) throw new UsageError('give exactly one backup directory');
   const config = cliConfig();
   const server = options.get('server');
+  const target = storeTarget(options, config);
   const { manifest, source } = await backup({
     dir: positional[0]!,
-    dataDir: options.get('data-dir') ?? config.dataDir,
+    dataDir: target.kind === 'level' ? target.dataDir : config.dataDir,
+    ...(target.kind === 'postgres' ? { databaseUrl: target.databaseUrl } : {}),
     serverUrl: server ?? localUrl(config.host, config.port),
     serverOnly: server !== undefined,
     adminToken: config.adminToken,
   });
-  process.stdout.write(`backed up ${manifest.meetings.length} meetings into ${positional[0]} (from the ${source === 'server' ? 'running server' : 'data directory'})\n`);
+  const from = source === 'server' ? 'the running server' : source === 'postgres' ? describeTarget(target) : `the data directory ${target.kind === 'level' ? target.dataDir : ''}`;
+  process.stdout.write(`backed up ${manifest.meetings.length} meetings into ${positional[0]} (from ${from})\n`);
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runTool('backup', USAGE, main);

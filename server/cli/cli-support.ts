@@ -3,6 +3,7 @@
  * The tools print to stdout/stderr (they are not the server, so they do not log JSON).
  */
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import type { MeetingStore } from '../storage/meeting-store.js';
 
 /** Positional arguments and `--name value` options. */
 export interface ParsedArgs {
@@ -42,6 +43,40 @@ export const cliConfig = (): Config => {
     if (error instanceof ConfigError) throw new UsageError(`invalid configuration: ${error.message}`);
     throw error;
   }
+};
+
+/** The store a tool works on: a LevelDB directory, or a PostgreSQL database. */
+export type StoreTarget = { kind: 'level'; dataDir: string } | { kind: 'postgres'; databaseUrl: string };
+
+/**
+ * The store a tool works on: `--database-url` or `--data-dir` if given, else the one the server's
+ * configuration selects (MEETPAD_STORE), so a tool never reads a LevelDB directory the server has
+ * left behind for PostgreSQL.
+ */
+export const storeTarget = (options: Map<string, string>, config: Config): StoreTarget => {
+  const [url, dir] = [options.get('database-url'), options.get('data-dir')];
+  if (url !== undefined && dir !== undefined) throw new UsageError('give --database-url or --data-dir, not both');
+  if (url !== undefined) return { kind: 'postgres', databaseUrl: url };
+  if (dir !== undefined) return { kind: 'level', dataDir: dir };
+  return config.store === 'postgres' ? { kind: 'postgres', databaseUrl: config.databaseUrl } : { kind: 'level', dataDir: config.dataDir };
+};
+
+/** Where a target is, in words (database URLs without their password). */
+export const describeTarget = (target: StoreTarget): string => {
+  if (target.kind === 'level') return target.dataDir;
+  try {
+    const url = new URL(target.databaseUrl);
+    return `PostgreSQL (${url.host}${url.pathname})`;
+  } catch {
+    return 'PostgreSQL';
+  }
+};
+
+/** Whether a store holds no meeting and no record. */
+export const isEmptyStore = async (store: MeetingStore): Promise<boolean> => {
+  for await (const _id of store.meetingIds()) return false;
+  for await (const _record of store.allRecords()) return false;
+  return true;
 };
 
 /** Runs a tool's main function: prints its error (without a stack for expected ones) and sets the exit code. */

@@ -6,7 +6,7 @@
  * `compactEvery` entries. It knows nothing about sockets.
  */
 import * as Y from 'yjs';
-import type { StoredDocument, UpdateLog } from '../storage/meeting-store.js';
+import type { RecordWrite, StoredDocument, UpdateLog } from '../storage/meeting-store.js';
 import { storedBytes } from '../storage/stored-document.js';
 
 /** How a meeting is persisted, from the configuration. */
@@ -21,6 +21,8 @@ export interface WriterEvents<Sender> {
   durable(update: Uint8Array, seq: number, sender: Sender | undefined): void;
   /** A write or a compaction failed: the room must stop taking edits. */
   failed(error: unknown): void;
+  /** Record writes to store with the next entry, in its batch (undefined: none). */
+  alsoWrite?(): readonly RecordWrite[] | undefined;
 }
 
 /** Appends a room's updates in order and compacts its log. */
@@ -53,6 +55,15 @@ export class DocumentWriter<Sender> {
   /** Whether an update of this many bytes still fits the document limit. */
   fits(updateBytes: number): boolean {
     return this.storedBytes + updateBytes <= this.#settings.maxDocBytes;
+  }
+
+  /**
+   * Counts what another instance stored (an entry, or a snapshot its compaction wrote, which then
+   * replaces what was counted), so the limit holds for the meeting, not per instance.
+   */
+  noteStored(bytes: number, snapshot: boolean): void {
+    if (snapshot) [this.#snapshotBytes, this.#logBytes] = [bytes, 0];
+    else this.#logBytes += bytes;
   }
 
   /** Queues an update applied to the document; updates of one turn are written as one entry. */
@@ -119,7 +130,7 @@ export class DocumentWriter<Sender> {
     if (this.#failed) return entry.settle();
     const update = entry.merged();
     this.#logBytes += update.byteLength;
-    this.#log.append(update).then(
+    this.#log.append(update, this.#events.alsoWrite?.()).then(
       (seq) => {
         if (!this.#failed) this.#events.durable(update, seq, entry.soleSender());
         entry.settle();

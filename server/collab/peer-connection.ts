@@ -148,6 +148,7 @@ export class PeerConnection implements Peer {
 
   readonly #onRoom = (room: Room): void => {
     if (this.#closed) return;
+    if (room.deleted) return this.close(CLOSE.deleted, 'meeting deleted');
     if (!room.accepting) return this.close(CLOSE.storageUnavailable, 'storage unavailable');
     this.#room = room;
     this.#lease.join(this);
@@ -228,7 +229,7 @@ export class PeerConnection implements Peer {
 
   #receiveUpdate(update: Uint8Array, frame: number): void {
     const room = this.#room!;
-    if (!room.accepting) throw new Refusal(CLOSE.storageUnavailable, 'storage unavailable');
+    if (!room.accepting) throw room.deleted ? new Refusal(CLOSE.deleted, 'meeting deleted') : new Refusal(CLOSE.storageUnavailable, 'storage unavailable');
     const check = checkUpdate(update, room.doc);
     if (!check.ok) {
       if (check.problem === 'missing-dependencies' && this.role === 'edit') return this.#wait(update, frame, check.needs);

@@ -22,7 +22,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock, TimerHandle } from '../clock.js';
 import { CLOSE } from '../../shared/protocol.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
-import type { MeetingStore } from '../storage/meeting-store.js';
+import { MeetingDeletedError, type MeetingStore, type RecordWrite } from '../storage/meeting-store.js';
 import type { PersistenceSettings } from './document-writer.js';
 import { DurableChanges, type DurableChangeListener } from './durable-changes.js';
 import { Room, type Peer, type RoomEvents, type RoomFanout } from './room.js';
@@ -137,7 +137,11 @@ export class RoomRegistry {
     this.#roomEvents = {
       onFailure: (room, error) => {
         const entry = this.#entries.get(room.id);
-        if (entry?.room === room) this.#fail(entry, error);
+        if (entry?.room !== room) return;
+        // Deleted elsewhere a moment ago: unloaded as a deletion, with no back-off and no failure counted.
+        if (error instanceof MeetingDeletedError) {
+          this.closeDeleted(room.id).catch((closing: unknown) => this.#deps.log.warn({ err: closing, meetingId: room.id }, 'closing a deleted meeting failed'));
+        } else this.#fail(entry, error);
       },
       onDurable: (room) => {
         this.#failures.delete(room.id);
@@ -198,12 +202,15 @@ export class RoomRegistry {
     };
   }
 
-  /** Deletes a meeting: its sockets get 4404, its writes settle, then everything stored is removed. */
-  async deleteMeeting(record: MeetingRecord): Promise<void> {
+  /**
+   * Deletes a meeting: its sockets get 4404, its writes settle, then everything stored is removed
+   * (with `also` in the same atomic batch).
+   */
+  async deleteMeeting(record: MeetingRecord, also?: readonly RecordWrite[]): Promise<void> {
     this.#deleting.add(record.id);
     try {
       await this.#closeDeleted(record.id);
-      await this.#store.deleteMeeting(record);
+      await this.#store.deleteMeeting(record, also);
       this.#failures.delete(record.id);
       this.#unreported.delete(record.id);
     } finally {
@@ -227,6 +234,8 @@ export class RoomRegistry {
     const entry = this.#entries.get(id);
     if (!entry) return;
     const room = await entry.loaded.catch(() => null);
+    // Marked first: the room's features must not write the meeting again as it stops.
+    room?.markDeleted();
     room?.closePeers(CLOSE.deleted, 'meeting deleted');
     await this.#unload(entry, { compact: false });
   }
@@ -293,7 +302,7 @@ export class RoomRegistry {
     this.#to(entry, 'idle');
     entry.timer = this.#deps.clock.setTimeout(() => {
       entry.timer = null;
-      if (entry.state === 'idle') void this.#unload(entry, { compact: true });
+      if (entry.state === 'idle') this.#unload(entry, { compact: true }).catch((error: unknown) => this.#deps.log.error({ err: error, meetingId: entry.id }, 'unloading a meeting failed'));
     }, this.#options.roomIdleMs);
   }
 
@@ -339,7 +348,7 @@ export class RoomRegistry {
     }
     entry.timer = this.#deps.clock.setTimeout(() => {
       entry.timer = null;
-      void this.#removeWhenFreed(entry);
+      this.#removeWhenFreed(entry).catch((error: unknown) => this.#deps.log.error({ err: error, meetingId: entry.id }, 'forgetting a failed meeting failed'));
     }, this.#backoffMs(entry.id));
   }
 

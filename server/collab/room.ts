@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CLOSE } from '../../shared/protocol.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
-import type { OpenedDocument } from '../storage/meeting-store.js';
+import { MeetingDeletedError, type OpenedDocument, type RecordWrite } from '../storage/meeting-store.js';
 import { rebuildDoc } from '../storage/stored-document.js';
 import { DocumentWriter, type PersistenceSettings } from './document-writer.js';
 import { awarenessFrame, updateFrame } from './wire.js';
@@ -63,10 +63,12 @@ export class Room {
   /** Sequence number of the last log entry the room loaded with (a bus tracks the entries after it). */
   readonly loadedSeq: number;
   #state: 'open' | 'failed' | 'closed' = 'open';
+  #deleted = false;
   #fullState: Uint8Array | null = null;
   #pendingAwareness = new Set<number>();
   readonly #changeListeners = new Set<() => void>();
   readonly #entryListeners = new Set<DurableEntryListener>();
+  readonly #appendWrites: Array<() => readonly RecordWrite[]> = [];
   #changeScheduled = false;
   readonly #writer: DocumentWriter<Peer>;
   readonly #events: RoomEvents;
@@ -86,6 +88,7 @@ export class Room {
     this.#writer = new DocumentWriter<Peer>(opened.log, opened.stored, settings, () => Y.encodeStateAsUpdate(this.doc), {
       durable: (update, seq, sender) => this.#fanOut(update, seq, sender),
       failed: (error) => this.#fail(error),
+      alsoWrite: () => this.#takeAppendWrites(),
     });
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
@@ -101,6 +104,16 @@ export class Room {
   /** True once storage failed (or an update could not be applied): what it holds may not be on disk. */
   get failed(): boolean {
     return this.#state === 'failed';
+  }
+
+  /** True once the meeting is known to be deleted (here or on another instance): nothing may write it again. */
+  get deleted(): boolean {
+    return this.#deleted;
+  }
+
+  /** Marks the meeting deleted (its sockets are about to close with 4404). */
+  markDeleted(): void {
+    this.#deleted = true;
   }
 
   /** Stored size of the meeting (snapshot plus log). */
@@ -127,9 +140,20 @@ export class Room {
     }
   }
 
-  /** Applies an update that is already durable in the store (written by another instance). */
-  applyDurable(update: Uint8Array): void {
-    if (this.#state === 'open') Y.applyUpdate(this.doc, update, DURABLE_ORIGIN);
+  /**
+   * Applies an update that is already durable in the store (written by another instance; `snapshot`:
+   * the snapshot its compaction wrote), counted towards the document limit. A stored update Yjs
+   * cannot apply fails the room (the next load reads storage again) and is rethrown.
+   */
+  applyDurable(update: Uint8Array, kind: 'update' | 'snapshot' = 'update'): void {
+    if (this.#state !== 'open') return;
+    try {
+      Y.applyUpdate(this.doc, update, DURABLE_ORIGIN);
+    } catch (error) {
+      this.#fail(error, CLOSE.internal, 'applying an update stored by another instance failed; the meeting is reloaded from storage');
+      throw error;
+    }
+    this.#writer.noteStored(update.byteLength, kind === 'snapshot');
   }
 
   /** The update a peer with this state vector lacks; the full state is cached for newcomers. */
@@ -143,9 +167,12 @@ export class Room {
 
   /** Runs `fn` once everything applied so far is on disk (not at all if storage failed). */
   afterDurable(fn: () => void): void {
-    void this.#writer.settled().then(() => {
-      if (this.#state !== 'failed') fn();
-    });
+    this.#writer
+      .settled()
+      .then(() => {
+        if (this.#state !== 'failed') fn();
+      })
+      .catch((error: unknown) => this.#log.warn({ err: error, meetingId: this.id }, 'a callback after a durable write failed'));
   }
 
   /** Resolves once no write is pending or in flight (the document is exactly what is on disk). */
@@ -171,6 +198,21 @@ export class Room {
       if (owner === peer && typeof name === 'string' && name.trim()) names.push(name.trim());
     }
     return names;
+  }
+
+  /**
+   * Stores the writes `provide` gives (called once, when the next log entry is submitted) in the
+   * same atomic batch as that entry: a feature's "changed since" marker then survives any crash
+   * that the edit survives, at the cost of one record per arming, nothing per keystroke.
+   */
+  beforeNextAppend(provide: () => readonly RecordWrite[]): void {
+    this.#appendWrites.push(provide);
+  }
+
+  #takeAppendWrites(): readonly RecordWrite[] | undefined {
+    if (this.#appendWrites.length === 0) return undefined;
+    const providers = this.#appendWrites.splice(0);
+    return providers.flatMap((provide) => provide());
   }
 
   /** Calls `listener` (in a microtask) after each change of the document; returns the unsubscribe. */
@@ -209,6 +251,7 @@ export class Room {
     this.#fullState = null;
     this.#changeListeners.clear();
     this.#entryListeners.clear();
+    this.#appendWrites.length = 0;
   }
 
   /** Folds the update log into the snapshot; resolves when done. */
@@ -249,8 +292,15 @@ export class Room {
   #fail(error: unknown, code: number = CLOSE.storageUnavailable, message = 'storage write failed; the meeting stops accepting edits'): void {
     if (this.#state === 'failed') return;
     this.#state = 'failed';
-    this.#log.error({ err: error, meetingId: this.id }, message);
-    this.closePeers(code, code === CLOSE.storageUnavailable ? 'storage unavailable' : 'internal error');
+    if (error instanceof MeetingDeletedError) {
+      // Deleted on another instance just before this edit reached PostgreSQL: nothing failed.
+      this.#deleted = true;
+      this.#log.info({ meetingId: this.id }, 'the meeting was deleted on another instance; closing its sockets');
+      this.closePeers(CLOSE.deleted, 'meeting deleted');
+    } else {
+      this.#log.error({ err: error, meetingId: this.id }, message);
+      this.closePeers(code, code === CLOSE.storageUnavailable ? 'storage unavailable' : 'internal error');
+    }
     this.#events.onFailure(this, error);
   }
 

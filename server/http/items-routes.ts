@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseMeeting, toMeetingItems } from '../../shared/meeting-parser.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { DurableTextReader } from '../series/durable-text.js';
+import { actionItemProperties, failures, keyQuery, meetingIdParams, SECURITY } from './api-schemas.js';
 import { accessOf, meetingGuard } from './guards.js';
 
 /** What the route needs. */
@@ -14,40 +15,54 @@ export interface ItemsRoutesOptions {
   readText: DurableTextReader;
 }
 
-/** JSON schemas of the shapes the parser gives, shared with the series routes. */
-export const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
-export const actionItemProperties = {
-  id: { type: 'string' },
-  text: { type: 'string' },
-  done: { type: 'boolean' },
-  assignees: { type: 'array', items: { type: 'string' } },
-  due: { type: ['string', 'null'] },
-  section: { type: 'string', enum: ['agenda', 'notes'] },
-  line: { type: 'integer' },
-} as const;
+const line = actionItemProperties.line;
 const itemsBody = {
   type: 'object',
+  description: 'What the parser reads out of the page (GUIDE 1.6), in page order.',
+  required: ['actionItems', 'decisions', 'topics', 'plannedMinutes'],
+  additionalProperties: false,
   properties: {
-    actionItems: { type: 'array', items: { type: 'object', properties: actionItemProperties } },
+    actionItems: {
+      type: 'array',
+      items: { type: 'object', required: Object.keys(actionItemProperties), additionalProperties: false, properties: actionItemProperties },
+    },
     decisions: {
       type: 'array',
-      items: { type: 'object', properties: { id: { type: 'string' }, text: { type: 'string' }, section: { type: 'string' }, line: { type: 'integer' } } },
+      items: {
+        type: 'object',
+        required: ['id', 'text', 'section', 'line'],
+        additionalProperties: false,
+        properties: { id: { type: 'string' }, text: { type: 'string' }, section: { type: 'string', enum: ['agenda', 'notes'] }, line },
+      },
     },
     topics: {
       type: 'array',
       items: {
         type: 'object',
+        required: ['id', 'text', 'owners', 'minutes', 'line'],
+        additionalProperties: false,
         properties: {
           id: { type: 'string' },
           text: { type: 'string' },
-          owners: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, tentative: { type: 'boolean' } } } },
-          minutes: { type: ['number', 'null'] },
-          line: { type: 'integer' },
+          owners: {
+            type: 'array',
+            items: { type: 'object', required: ['name', 'tentative'], additionalProperties: false, properties: { name: { type: 'string' }, tentative: { type: 'boolean' } } },
+          },
+          minutes: { type: ['number', 'null'], description: 'The time box, or null.' },
+          line,
         },
       },
     },
-    plannedMinutes: { type: ['number', 'null'] },
+    plannedMinutes: { type: ['number', 'null'], description: 'From a `Duration:` line, else the sum of the time boxes; null if neither.' },
   },
+  examples: [
+    {
+      actionItems: [{ id: 'a1b2c3', text: 'Write the changelog @anna due 2026-01-09', done: false, assignees: ['anna'], due: '2026-01-09', section: 'notes', line: 5 }],
+      decisions: [{ id: 'd4e5f6', text: 'Ship on Friday', section: 'notes', line: 10 }],
+      topics: [{ id: 't7g8h9', text: 'Release plan (Anna) 10 min', owners: [{ name: 'Anna', tentative: false }], minutes: 10, line: 5 }],
+      plannedMinutes: 10,
+    },
+  ],
 } as const;
 
 /** Registers the items route. */
@@ -58,9 +73,14 @@ export const itemsRoutes = async (app: FastifyInstance, { meetings, readText }: 
     {
       onRequest: meetingGuard(meetings, 'any'),
       schema: {
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        querystring: { type: 'object', properties: { key: { type: 'string' } } },
-        response: { 200: itemsBody, '4xx': errorBody, '5xx': errorBody },
+        summary: 'Action items, decisions and topics',
+        description: 'Derived on demand from the durable Markdown; nothing inside code blocks or HTML comments counts.',
+        operationId: 'getMeetingItems',
+        tags: ['meetings'],
+        security: SECURITY.anyMeetingKey,
+        params: meetingIdParams,
+        querystring: keyQuery,
+        response: { 200: itemsBody, ...failures },
       },
     },
     async (request, reply) => {

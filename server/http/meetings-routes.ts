@@ -9,7 +9,9 @@ import { Errors } from '../errors.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import { summarize } from '../storage/meeting-record.js';
 import type { MeetingStore } from '../storage/meeting-store.js';
+import { failures, keyQuery, meetingIdParams, noBody, SECURITY, textAnswer } from './api-schemas.js';
 import { accessOf, meetingGuard, tokenGuard } from './guards.js';
+import { createdMeeting, createMeetingBody, meetingInfo, meetingList, meetingListQuery } from './meeting-schemas.js';
 
 /** What the routes need. */
 export interface MeetingsRoutesOptions {
@@ -20,17 +22,7 @@ export interface MeetingsRoutesOptions {
   seriesOf?: (meetingId: string) => Promise<MeetingSeriesLinks | null>;
 }
 
-const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
-const summary = {
-  type: 'object',
-  properties: { id: { type: 'string' }, title: { type: 'string' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' } },
-} as const;
-const seriesLinks = {
-  type: 'object',
-  properties: { id: { type: 'string' }, title: { type: 'string' }, previous: { type: ['string', 'null'] }, next: { type: ['string', 'null'] } },
-} as const;
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
-const keyQuery = { type: 'object', properties: { key: { type: 'string' } } } as const;
+const tags = ['meetings'];
 
 /** Registers /api/meetings routes. */
 export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, store, seriesOf }: MeetingsRoutesOptions): Promise<void> => {
@@ -53,25 +45,15 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
       onRequest: tokenGuard(config.createToken, 'open'),
       bodyLimit: config.maxImportBytes * 2,
       schema: {
-        querystring: { type: 'object', properties: { title: { type: 'string', maxLength: 1000 } } },
-        body: {
-          anyOf: [
-            {
-              type: 'object',
-              additionalProperties: false,
-              properties: { title: { type: 'string', maxLength: 1000 }, markdown: { type: 'string' } },
-            },
-            { type: 'string' },
-          ],
-        },
-        response: {
-          201: {
-            type: 'object',
-            properties: { id: { type: 'string' }, title: { type: 'string' }, editKey: { type: 'string' }, viewKey: { type: 'string' }, createdAt: { type: 'string' } },
-          },
-          '4xx': errorBody,
-          '5xx': errorBody,
-        },
+        summary: 'Create a meeting',
+        description: `Creates a meeting, empty (the server's template) or from a Markdown page (GUIDE 1.4: split at the first \`Notes\` heading; exported back byte for byte). Imports are limited to MEETPAD_MAX_IMPORT_BYTES (413 above).`,
+        operationId: 'createMeeting',
+        tags,
+        security: SECURITY.creation,
+        consumes: ['application/json', 'text/markdown', 'text/plain'],
+        querystring: { type: 'object', properties: { title: { type: 'string', maxLength: 1000, description: 'The title, for a raw Markdown body.' } } },
+        body: createMeetingBody,
+        response: { 201: createdMeeting, ...failures },
       },
     },
     async (request, reply) => {
@@ -93,9 +75,14 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
     {
       onRequest: anyKey,
       schema: {
-        params: idParams,
+        summary: 'Get a meeting',
+        description: 'The meeting and the role its key grants (`edit` or `view`); for a meeting of a series, also `series` with the previous and next meetings.',
+        operationId: 'getMeeting',
+        tags,
+        security: SECURITY.anyMeetingKey,
+        params: meetingIdParams,
         querystring: keyQuery,
-        response: { 200: { ...summary, properties: { ...summary.properties, role: { type: 'string' }, series: seriesLinks } }, '4xx': errorBody, '5xx': errorBody },
+        response: { 200: meetingInfo, ...failures },
       },
     },
     async (request) => {
@@ -107,7 +94,24 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
 
   app.get<{ Params: { id: string } }>(
     '/api/meetings/:id/export.md',
-    { onRequest: anyKey, schema: { params: idParams, querystring: keyQuery, response: { '4xx': errorBody, '5xx': errorBody } } },
+    {
+      onRequest: anyKey,
+      schema: {
+        summary: 'Export a meeting as Markdown',
+        description: 'The agenda followed by the notes, nothing added or removed (GUIDE 1.4), as a download; only what is durable on disk.',
+        operationId: 'exportMeeting',
+        tags,
+        security: SECURITY.anyMeetingKey,
+        params: meetingIdParams,
+        querystring: keyQuery,
+        response: {
+          200: textAnswer('text/markdown', 'The page, UTF-8 (`charset=utf-8`).', '# Weekly sync\n\n## Agenda\n\n1. Release plan (Anna) 10 min\n\n# Notes\n', {
+            'content-disposition': { type: 'string', description: 'attachment; filename="TITLE.md"' },
+          }),
+          ...failures,
+        },
+      },
+    },
     async (request, reply) => {
       const { record } = accessOf(request);
       const markdown = await meetings.exportMarkdown(record.id);
@@ -122,7 +126,19 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
 
   app.delete<{ Params: { id: string } }>(
     '/api/meetings/:id',
-    { onRequest: editKey, schema: { params: idParams, querystring: keyQuery, response: { '4xx': errorBody, '5xx': errorBody } } },
+    {
+      onRequest: editKey,
+      schema: {
+        summary: 'Delete a meeting',
+        description: 'Deletes the document, its log and its keys; open sockets are closed with 4404. Its key holders are told 410 afterwards.',
+        operationId: 'deleteMeeting',
+        tags,
+        security: SECURITY.meetingEditKey,
+        params: meetingIdParams,
+        querystring: keyQuery,
+        response: { 204: noBody('Deleted.'), ...failures },
+      },
+    },
     async (request, reply) => {
       const { record } = accessOf(request);
       await meetings.delete(record);
@@ -136,15 +152,13 @@ export const meetingsRoutes = async (app: FastifyInstance, { config, meetings, s
     {
       onRequest: tokenGuard(config.adminToken, 'disabled'),
       schema: {
-        querystring: {
-          type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, cursor: { type: 'string', maxLength: 200 } },
-        },
-        response: {
-          200: { type: 'object', properties: { meetings: { type: 'array', items: summary }, nextCursor: { type: ['string', 'null'] } } },
-          '4xx': errorBody,
-          '5xx': errorBody,
-        },
+        summary: 'List every meeting (admin)',
+        description: 'The server-wide list, newest first, paginated with `cursor`. 403 admin_disabled when no admin token is configured.',
+        operationId: 'listMeetings',
+        tags: ['admin'],
+        security: SECURITY.admin,
+        querystring: meetingListQuery,
+        response: { 200: meetingList, ...failures },
       },
     },
     async (request) => {

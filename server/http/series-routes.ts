@@ -11,11 +11,12 @@ import type { MeetingService } from '../meetings/meeting-service.js';
 import { keyFromRequest } from '../security/keys.js';
 import type { SeriesAccess } from '../series/series-access.js';
 import { checkDate } from '../series/series-dates.js';
-import { CADENCES, type Cadence } from '../series/series-record.js';
+import type { Cadence } from '../series/series-record.js';
 import type { SeriesService } from '../series/series-service.js';
 import { accessOf, meetingGuard, tokenGuard } from './guards.js';
-import { actionItemProperties, errorBody } from './items-routes.js';
+import { failures, keyQuery, meetingIdParams, noBody, SECURITY, seriesIdParams, textAnswer } from './api-schemas.js';
 import { publicOrigin } from './public-url.js';
+import { createdSeries, createdSeriesMeeting, createSeriesBody, fromMeetingBody, nextMeetingBody, seriesInfo } from './series-schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,65 +32,8 @@ export interface SeriesRoutesOptions {
   series: SeriesService;
 }
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
-const keyQuery = { type: 'object', properties: { key: { type: 'string' } } } as const;
-const title = { type: 'string', minLength: 1, maxLength: 1000 } as const;
-const cadence = { type: 'string', enum: CADENCES } as const;
-// Dates are checked by checkDate, so every wrong date gets the same `bad_date` answer.
-const date = { type: 'string', maxLength: 100 } as const;
-const createdSeries = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    title: { type: 'string' },
-    cadence: { type: 'string' },
-    editKey: { type: 'string' },
-    viewKey: { type: 'string' },
-    createdAt: { type: 'string' },
-  },
-} as const;
-const seriesInfo = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    title: { type: 'string' },
-    cadence: { type: 'string' },
-    nextDate: { type: ['string', 'null'] },
-    role: { type: 'string' },
-    createdAt: { type: 'string' },
-    template: { type: 'string' },
-    meetings: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          id: { type: 'string' },
-          title: { type: 'string' },
-          date: { type: 'string' },
-          openItems: { type: 'integer' },
-          doneItems: { type: 'integer' },
-          createdAt: { type: 'string' },
-        },
-      },
-    },
-    openItems: {
-      type: 'array',
-      items: { type: 'object', properties: { ...actionItemProperties, meetingId: { type: 'string' }, meetingTitle: { type: 'string' } } },
-    },
-  },
-} as const;
-const createdMeeting = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    title: { type: 'string' },
-    date: { type: 'string' },
-    seriesId: { type: 'string' },
-    editKey: { type: 'string' },
-    viewKey: { type: 'string' },
-  },
-} as const;
-const failures = { '4xx': errorBody, '5xx': errorBody } as const;
+const tags = ['series'];
+const CALENDAR_EXAMPLE = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//meetpad//series//EN\r\nBEGIN:VEVENT\r\nSUMMARY:Status 2026-01-12\r\nDTSTART;VALUE=DATE:20260112\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
 
 /** A hook opening the series of `:id` with the request's key: 'any' accepts the view key, 'edit' answers 403 to it. */
 const seriesGuard =
@@ -139,7 +83,12 @@ export const seriesRoutes = async (app: FastifyInstance, { config, meetings, ser
     {
       onRequest: tokenGuard(config.createToken, 'open'),
       schema: {
-        body: { type: 'object', additionalProperties: false, required: ['title'], properties: { title, cadence, template: { type: 'string' }, firstDate: date } },
+        summary: 'Create a series',
+        description: 'A recurring meeting without meetings yet; start them with `POST /api/series/{id}/meetings`. Templates are limited to MEETPAD_MAX_IMPORT_BYTES (413).',
+        operationId: 'createSeries',
+        tags,
+        security: SECURITY.creation,
+        body: createSeriesBody,
         response: { 201: createdSeries, ...failures },
       },
     },
@@ -158,7 +107,19 @@ export const seriesRoutes = async (app: FastifyInstance, { config, meetings, ser
 
   app.get<{ Params: { id: string } }>(
     '/api/series/:id',
-    { onRequest: anyKey, schema: { params: idParams, querystring: keyQuery, response: { 200: seriesInfo, ...failures } } },
+    {
+      onRequest: anyKey,
+      schema: {
+        summary: 'Get a series',
+        description: 'The series, its meetings (newest first, with their open and done item counts) and the rolling action log.',
+        operationId: 'getSeries',
+        tags,
+        security: SECURITY.anySeriesKey,
+        params: seriesIdParams,
+        querystring: keyQuery,
+        response: { 200: seriesInfo, ...failures },
+      },
+    },
     async (request, reply) => reply.header('cache-control', 'no-store').send(await series.describe(seriesOf(request))),
   );
 
@@ -168,10 +129,15 @@ export const seriesRoutes = async (app: FastifyInstance, { config, meetings, ser
       onRequest: editKey,
       preValidation: emptyBodyIsObject,
       schema: {
-        params: idParams,
+        summary: 'Start the next meeting',
+        description: "A new meeting from the template, its notes ending with **Carried over**: each action item still open in the series. The body may be left out. 413 when the page would pass MEETPAD_MAX_IMPORT_BYTES.",
+        operationId: 'startNextMeeting',
+        tags,
+        security: SECURITY.seriesEditKey,
+        params: seriesIdParams,
         querystring: keyQuery,
-        body: { type: 'object', additionalProperties: false, properties: { date, title } },
-        response: { 201: createdMeeting, ...failures },
+        body: nextMeetingBody,
+        response: { 201: createdSeriesMeeting, ...failures },
       },
     },
     async (request, reply) => {
@@ -189,9 +155,15 @@ export const seriesRoutes = async (app: FastifyInstance, { config, meetings, ser
       onRequest: turnIntoSeriesGuards(meetings, config.createToken),
       preValidation: emptyBodyIsObject,
       schema: {
-        params: idParams,
+        summary: 'Turn a meeting into a series',
+        description:
+          "The meeting becomes the series' first; its page becomes the template. With MEETPAD_CREATE_TOKEN set, send the token as Bearer and the meeting's edit key as `?key=`. 409 meeting_in_series if it already belongs to one. The body may be left out.",
+        operationId: 'createSeriesFromMeeting',
+        tags,
+        security: [...SECURITY.meetingEditKey, { creationToken: [], meetingKeyQuery: ['edit'] }],
+        params: meetingIdParams,
         querystring: keyQuery,
-        body: { type: 'object', additionalProperties: false, properties: { title, cadence } },
+        body: fromMeetingBody,
         response: { 201: createdSeries, ...failures },
       },
     },
@@ -204,7 +176,19 @@ export const seriesRoutes = async (app: FastifyInstance, { config, meetings, ser
 
   app.get<{ Params: { id: string } }>(
     '/api/series/:id/calendar.ics',
-    { onRequest: anyKey, schema: { params: idParams, querystring: keyQuery, response: failures } },
+    {
+      onRequest: anyKey,
+      schema: {
+        summary: 'The series as a calendar feed',
+        description: 'An iCalendar feed of the meetings and the next planned date, for calendar apps (`?key=` works where headers cannot be set).',
+        operationId: 'getSeriesCalendar',
+        tags,
+        security: SECURITY.anySeriesKey,
+        params: seriesIdParams,
+        querystring: keyQuery,
+        response: { 200: textAnswer('text/calendar', 'iCalendar (RFC 5545), UTF-8.', CALENDAR_EXAMPLE), ...failures },
+      },
+    },
     async (request, reply) => {
       const calendar = await series.calendar(seriesOf(request).series, publicOrigin(request));
       return reply.type('text/calendar; charset=utf-8').header('cache-control', 'no-store').send(calendar);
@@ -213,7 +197,19 @@ export const seriesRoutes = async (app: FastifyInstance, { config, meetings, ser
 
   app.delete<{ Params: { id: string } }>(
     '/api/series/:id',
-    { onRequest: editKey, schema: { params: idParams, querystring: keyQuery, response: failures } },
+    {
+      onRequest: editKey,
+      schema: {
+        summary: 'Delete a series',
+        description: 'Deletes the series and all its meetings (their sockets get 4404); its key holders are told 410 afterwards.',
+        operationId: 'deleteSeries',
+        tags,
+        security: SECURITY.seriesEditKey,
+        params: seriesIdParams,
+        querystring: keyQuery,
+        response: { 204: noBody('Deleted.'), ...failures },
+      },
+    },
     async (request, reply) => {
       const { series: record } = seriesOf(request);
       await series.delete(record.id);

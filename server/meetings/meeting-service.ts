@@ -15,6 +15,7 @@ import { hashKey, newKey, newMeetingId } from '../security/keys.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import type { MeetingStore, RecordWrite } from '../storage/meeting-store.js';
 import { rebuildDoc } from '../storage/stored-document.js';
+import { KeyedLock } from '../series/keyed-lock.js';
 import { openMeeting, type MeetingAccess } from './meeting-access.js';
 
 /** The page a meeting created without Markdown starts with. */
@@ -35,11 +36,52 @@ const encodeMeetingDoc = (title: string, agenda: string, notes: string): Uint8Ar
   return state;
 };
 
+/**
+ * A feature's record writes that go with a meeting's creation or deletion, in the same atomic
+ * batch (webhook events: the change and its outbox entries land together or not at all).
+ */
+export interface MeetingLifecycleWrites {
+  /** For a meeting about to be created with `content`; `also` is what its creator stores with it. */
+  created?(record: MeetingRecord, content: SplitMarkdown, also: readonly RecordWrite[]): Promise<LifecycleWrites>;
+  /** For a meeting about to be deleted (its records are still there). */
+  deleted?(record: MeetingRecord): Promise<LifecycleWrites>;
+}
+
+/** Writes for a meeting's batch, what to do once the batch is durable, and once it is over either way. */
+export interface LifecycleWrites {
+  writes: readonly RecordWrite[];
+  committed?(): void;
+  released?(): void;
+}
+
+const NO_WRITES: LifecycleWrites = { writes: [] };
+
+// Every feature's writes, or none: one that failed releases the others'.
+const allWrites = async (pending: ReadonlyArray<LifecycleWrites | Promise<LifecycleWrites>>): Promise<LifecycleWrites[]> => {
+  const results = await Promise.allSettled(pending);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (!failed) return results.map((result) => (result as PromiseFulfilledResult<LifecycleWrites>).value);
+  for (const result of results) if (result.status === 'fulfilled') result.value.released?.();
+  throw failed.reason;
+};
+
+// Runs the batch, then the features' follow-ups.
+const committing = async (extra: readonly LifecycleWrites[], commit: (writes: RecordWrite[]) => Promise<void>): Promise<void> => {
+  try {
+    await commit(extra.flatMap((each) => each.writes));
+    for (const each of extra) each.committed?.();
+  } finally {
+    for (const each of extra) each.released?.();
+  }
+};
+
 /** Meeting operations shared by the HTTP routes and the command-line tools. */
 export class MeetingService {
   readonly #store: MeetingStore;
   readonly #registry: RoomRegistry;
   readonly #clock: Clock;
+  readonly #lifecycle: MeetingLifecycleWrites[] = [];
+  readonly #deletions = new KeyedLock();
 
   constructor(store: MeetingStore, registry: RoomRegistry, clock: Clock) {
     this.#store = store;
@@ -76,8 +118,15 @@ export class MeetingService {
       editKeyHash: hashKey(created.editKey),
       viewKeyHash: hashKey(created.viewKey),
     };
-    await this.#store.createMeeting(record, encodeMeetingDoc(chosenTitle, sections.agenda, sections.notes), also?.(created));
+    const writes = also?.(created) ?? [];
+    const extra = await allWrites(this.#lifecycle.map((hooks) => hooks.created?.(record, sections, writes) ?? NO_WRITES));
+    await committing(extra, (more) => this.#store.createMeeting(record, encodeMeetingDoc(chosenTitle, sections.agenda, sections.notes), [...writes, ...more]));
     return created;
+  }
+
+  /** Adds a feature's writes to every creation and deletion of a meeting from now on. */
+  addLifecycleWrites(hooks: MeetingLifecycleWrites): void {
+    this.#lifecycle.push(hooks);
   }
 
   /** The meeting and the role `key` grants (coded errors otherwise: see openMeeting). */
@@ -114,9 +163,17 @@ export class MeetingService {
     return rebuildDoc(stored);
   }
 
-  /** Deletes a meeting: open sockets get 4404, then everything stored is removed (a tombstone stays). */
+  /**
+   * Deletes a meeting: open sockets get 4404, then everything stored is removed (a tombstone stays).
+   * Deletions of one meeting run one at a time; one that finds it already gone throws MeetingDeleted
+   * (410), so a meeting is deleted, and its meeting.deleted sent, once.
+   */
   delete(record: MeetingRecord): Promise<void> {
-    return this.#registry.deleteMeeting(record);
+    return this.#deletions.run(record.id, async () => {
+      if (!(await this.#store.getMeeting(record.id))) throw new Errors.MeetingDeleted();
+      const extra = await allWrites(this.#lifecycle.map((hooks) => hooks.deleted?.(record) ?? NO_WRITES));
+      await committing(extra, (writes) => this.#registry.deleteMeeting(record, writes));
+    });
   }
 
   // The record follows the document: its title (cut like a created one) and the time of the change.

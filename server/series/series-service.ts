@@ -11,7 +11,7 @@ import { parseMeeting, toMeetingItems } from '../../shared/meeting-parser.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { MeetingAccess } from '../meetings/meeting-access.js';
-import type { MeetingService } from '../meetings/meeting-service.js';
+import type { LifecycleWrites, MeetingService } from '../meetings/meeting-service.js';
 import { hashKey, newKey, newMeetingId } from '../security/keys.js';
 import type { MeetingStore, RecordCollection, RecordWrite } from '../storage/meeting-store.js';
 import { openItemsOf } from './action-log.js';
@@ -51,6 +51,7 @@ export class SeriesService {
   readonly #links: RecordCollection<SeriesLink>;
   readonly #tombstones: RecordCollection<SeriesTombstone>;
   readonly #lock = new KeyedLock();
+  readonly #deletionWrites: Array<(series: SeriesRecord) => Promise<LifecycleWrites>> = [];
 
   constructor(deps: SeriesDeps) {
     this.#deps = deps;
@@ -131,6 +132,11 @@ export class SeriesService {
     });
   }
 
+  /** Adds a feature's record writes (e.g. removing the series' webhooks) to every series deletion, in its batch. */
+  addDeletionWrites(writes: (series: SeriesRecord) => Promise<LifecycleWrites>): void {
+    this.#deletionWrites.push(writes);
+  }
+
   /**
    * Deletes every meeting of the series (their sockets get 4404), then the series (a tombstone
    * stays, and the memberships: the series' keys are told their meetings were deleted).
@@ -139,12 +145,24 @@ export class SeriesService {
     return this.#lock.run(seriesId, async () => {
       const series = await this.#current(seriesId);
       // Meetings first: if this stops halfway, the series is still there and deleting it again finishes.
-      for (const { record } of await existingMeetings(this.#deps.store, series)) await this.#deps.meetings.delete(record);
+      for (const { record } of await existingMeetings(this.#deps.store, series)) {
+        await this.#deps.meetings.delete(record).catch((error: unknown) => {
+          if (!(error instanceof Errors.MeetingDeleted)) throw error; // deleted meanwhile by someone else
+        });
+      }
       const tombstone: SeriesTombstone = { id: series.id, editKeyHash: series.editKeyHash, viewKeyHash: series.viewKeyHash, deletedAt: new Date(this.#deps.clock.now()).toISOString() };
-      await this.#deps.store.writeRecords([
-        { collection: SERIES_COLLECTIONS.series, key: series.id, value: null },
-        { collection: SERIES_COLLECTIONS.tombstones, key: series.id, value: tombstone },
-      ]);
+      const extra: LifecycleWrites[] = [];
+      try {
+        for (const writes of this.#deletionWrites) extra.push(await writes(series));
+        await this.#deps.store.writeRecords([
+          { collection: SERIES_COLLECTIONS.series, key: series.id, value: null },
+          { collection: SERIES_COLLECTIONS.tombstones, key: series.id, value: tombstone },
+          ...extra.flatMap((each) => each.writes),
+        ]);
+        for (const each of extra) each.committed?.();
+      } finally {
+        for (const each of extra) each.released?.();
+      }
     });
   }
 

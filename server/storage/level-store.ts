@@ -197,9 +197,10 @@ export class LevelStore implements MeetingStore {
     let first = firstSeq < 0 ? next : firstSeq;
     let open = true;
     return {
-      append: (update) => {
+      append: (update, also) => {
         const seq = next++;
-        return this.#commit.submit([{ type: 'put', sublevel: this.#updates, key: logKey(id, seq), value: update }], seq);
+        const entry: BatchOp = { type: 'put', sublevel: this.#updates, key: logKey(id, seq), value: update };
+        return this.#commit.submit(also?.length ? [entry, ...this.#recordOps(also)] : [entry], seq);
       },
       compact: async (snapshot, upTo) => {
         const ops: BatchOp[] = [{ type: 'put', sublevel: this.#snapshots, key: id, value: snapshot } as BatchOp];

@@ -24,8 +24,11 @@ export interface StoredDocument {
  * A store hands out at most one open log per meeting at a time.
  */
 export interface UpdateLog {
-  /** Appends one update; resolves with its sequence number once it is durable. */
-  append(update: Uint8Array): Promise<number>;
+  /**
+   * Appends one update; resolves with its sequence number once it is durable. `also`: record
+   * writes stored in the same atomic batch (a feature's marker that the meeting changed).
+   */
+  append(update: Uint8Array, also?: readonly RecordWrite[]): Promise<number>;
   /**
    * Replaces the snapshot with `snapshot` and removes every entry up to and including sequence
    * number `upTo`, atomically. The snapshot must hold everything those entries hold (it may hold
@@ -145,6 +148,14 @@ export const asStorageError = <T>(work: Promise<T>, what: string): Promise<T> =>
   work.catch((error: unknown) => {
     throw error instanceof StorageError ? error : new StorageError(`${what}: ${(error as Error).message}`, { cause: error });
   });
+
+/**
+ * An append found its meeting deleted (by another instance sharing the database, a moment before):
+ * not a storage failure; the room closes its sockets as deleted (4404).
+ */
+export class MeetingDeletedError extends Error {
+  override name = 'MeetingDeletedError';
+}
 
 /** A second writer asked for a meeting's log while it is open (a bug in the caller, never input). */
 export class LogBusyError extends Error {

@@ -128,9 +128,10 @@ export class MemoryStore implements MeetingStore {
     let first = doc && doc.log.size ? Math.min(...doc.log.keys()) : next;
     let open = true;
     const log: UpdateLog = {
-      append: (update) => {
+      append: (update, also) => {
         const seq = next++;
-        return this.#commit.submit([() => void this.#documentOf(id).log.set(seq, update)], seq);
+        const entry: Op = () => void this.#documentOf(id).log.set(seq, update);
+        return this.#commit.submit(also?.length ? [entry, ...this.#recordOps(also)] : [entry], seq);
       },
       compact: async (snapshot, upTo) => {
         await this.#commit.submit([

@@ -7,12 +7,13 @@
  * rows under an advisory lock (postgres/compaction.ts), never the caller's in-memory document.
  * The one-open-log rule holds per process: every instance may open the same meeting.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { GroupCommit } from './group-commit.js';
 import { tombstoneOf, type MeetingRecord, type Tombstone } from './meeting-record.js';
 import {
   COLLECTION_NAME,
   LogBusyError,
+  MeetingDeletedError,
   StorageError,
   StoreOpenError,
   asStorageError,
@@ -26,6 +27,9 @@ import {
 } from './meeting-store.js';
 import { commitBatch, asBuffer, type AppendOp, type PgOp } from './postgres/batch.js';
 import { compactStored } from './postgres/compaction.js';
+import { closePools, openPools, withClient, type Pools } from './postgres/connection.js';
+import { StoreHealth } from './postgres/health.js';
+import { Limiter } from './postgres/limiter.js';
 import { jsonColumns } from './postgres/json-column.js';
 import { openLog } from './postgres/postgres-log.js';
 import { migrate } from './postgres/migrate.js';
@@ -33,7 +37,7 @@ import * as reads from './postgres/reads.js';
 
 /** How to reach the database. */
 export interface PostgresOptions {
-  /** Connections in the pool (one carries the group commit, the others reads and compactions). */
+  /** Connections in all: one of its own for the group commit, the others for reads and compactions. */
   poolSize?: number;
   /** Longest a connection attempt or a statement may take before it counts as a failure. */
   timeoutMs?: number;
@@ -64,19 +68,25 @@ const meetingOp = (record: MeetingRecord, insert: boolean): PgOp => {
 
 /** Every meeting, in one PostgreSQL database shared by any number of instances. */
 export class PostgresStore implements MeetingStore {
+  readonly #pools: Pools;
+  // Reads and compactions; the group commit has a connection of its own (postgres/connection.ts).
   readonly #pool: pg.Pool;
   readonly #commit: GroupCommit<PgOp>;
   readonly #openLogs = new Set<string>();
   readonly #compactions = new Set<Promise<unknown>>();
-  #lastWriteFailed = false;
+  readonly #health = new StoreHealth();
+  // Compactions and gap repairs share all read connections but one (kept for loads and HTTP reads).
+  readonly #background: Limiter;
   #closed = false;
 
-  private constructor(pool: pg.Pool, observer: StoreObserver) {
-    this.#pool = pool;
+  private constructor(pools: Pools, observer: StoreObserver) {
+    this.#pools = pools;
+    this.#pool = pools.reads;
+    this.#background = new Limiter(pools.readSize - 1);
     this.#commit = new GroupCommit<PgOp>(
-      (ops) => asStorageError(commitBatch(pool, ops), 'writing to PostgreSQL failed'),
+      (ops) => asStorageError(commitBatch(pools.writes, ops), 'writing to PostgreSQL failed'),
       (size, seconds, error) => {
-        this.#lastWriteFailed = error !== undefined;
+        this.#health.settled('write', error);
         observer.onBatch?.(size, seconds, error);
       },
     );
@@ -85,27 +95,28 @@ export class PostgresStore implements MeetingStore {
   /** Connects, applies the migrations, and returns the store; StoreOpenError says what went wrong. */
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
     if (!url) throw new StoreOpenError('MEETPAD_STORE=postgres needs DATABASE_URL (postgres://user:password@host:5432/database).');
-    const timeoutMs = options.timeoutMs ?? 5000;
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs * 2, statement_timeout: timeoutMs * 2, keepAlive: true });
-    // An idle connection dropped by the server (a restart) must not crash the process; the next
-    // query opens a new one, and a failing write turns readiness red.
-    pool.on('error', () => {});
-    let client: pg.PoolClient | undefined;
+    const pools = openPools(url, options.poolSize ?? 10, options.timeoutMs ?? 5000);
     try {
-      client = await pool.connect();
-      await migrate(client);
-      client.release();
+      await withClient(pools.reads, migrate);
     } catch (error) {
-      client?.release(error as Error);
-      await pool.end().catch(() => {});
+      await closePools(pools).catch(() => {});
       if (error instanceof StoreOpenError) throw error;
       throw new StoreOpenError(`Cannot open the PostgreSQL database at ${describeUrl(url)}: ${(error as Error).message}`);
     }
-    return new PostgresStore(pool, options.observer ?? {});
+    return new PostgresStore(pools, options.observer ?? {});
   }
 
+  /**
+   * False after a failed write or compaction until a write succeeds, and after a failed read
+   * until any operation succeeds (postgres/health.ts): readiness reports it.
+   */
   get writable(): boolean {
-    return !this.#lastWriteFailed && !this.#closed;
+    return this.#health.healthy && !this.#closed;
+  }
+
+  // A read whose failure is a StorageError and counts against readiness.
+  #read<T>(work: Promise<T>, what: string): Promise<T> {
+    return this.#health.track('read', asStorageError(work, what));
   }
 
   probe(): Promise<void> {
@@ -115,11 +126,11 @@ export class PostgresStore implements MeetingStore {
   }
 
   getMeeting(id: string): Promise<MeetingRecord | undefined> {
-    return asStorageError(reads.readMeeting(this.#pool, id), 'reading a meeting failed');
+    return this.#read(reads.readMeeting(this.#pool, id), 'reading a meeting failed');
   }
 
   getTombstone(id: string): Promise<Tombstone | undefined> {
-    return asStorageError(reads.readTombstone(this.#pool, id), 'reading a meeting failed');
+    return this.#read(reads.readTombstone(this.#pool, id), 'reading a meeting failed');
   }
 
   createMeeting(record: MeetingRecord, initialState: Uint8Array, also: readonly RecordWrite[] = []): Promise<void> {
@@ -135,7 +146,7 @@ export class PostgresStore implements MeetingStore {
   }
 
   listMeetings(limit: number, cursor?: string): Promise<MeetingPage> {
-    return asStorageError(reads.readMeetingPage(this.#pool, limit, cursor), 'listing meetings failed');
+    return this.#read(reads.readMeetingPage(this.#pool, limit, cursor), 'listing meetings failed');
   }
 
   meetingIds(): AsyncIterable<string> {
@@ -143,26 +154,26 @@ export class PostgresStore implements MeetingStore {
   }
 
   async readDocument(id: string): Promise<StoredDocument> {
-    return (await asStorageError(reads.readDocumentRows(this.#pool, id), 'reading a meeting failed')).stored;
+    return (await this.#read(reads.readDocumentRows(this.#pool, id), 'reading a meeting failed')).stored;
   }
 
   /** What a holder of every entry up to `afterSeq` lacks (the bus repairs gaps with it). */
   readRowsAfter(id: string, afterSeq: number): Promise<reads.StoredRows> {
-    return asStorageError(reads.readRowsAfter(this.#pool, id, afterSeq), 'reading a meeting failed');
+    return this.#read(this.#background.run(() => reads.readRowsAfter(this.#pool, id, afterSeq)), 'reading a meeting failed');
   }
 
   /** The last sequence number of each meeting among `ids` that still exists. */
   heads(ids: readonly string[]): Promise<Map<string, number>> {
-    return asStorageError(reads.readHeads(this.#pool, ids), 'reading meetings failed');
+    return this.#read(reads.readHeads(this.#pool, ids), 'reading meetings failed');
   }
 
   async openDocument(id: string): Promise<OpenedDocument> {
     if (this.#openLogs.has(id)) throw new LogBusyError(`the log of meeting ${id} is already open`);
     this.#openLogs.add(id);
     try {
-      const rows = await asStorageError(reads.readDocumentRows(this.#pool, id), 'reading a meeting failed');
+      const rows = await this.#read(reads.readDocumentRows(this.#pool, id), 'reading a meeting failed');
       const log = openLog(id, rows, {
-        append: (op, settled) => this.#submitAppend(op, settled),
+        append: (op, settled, also) => this.#submitAppend(op, settled, also),
         compact: (upTo) => this.#compact(id, upTo),
         close: () => this.#openLogs.delete(id),
       });
@@ -174,11 +185,18 @@ export class PostgresStore implements MeetingStore {
   }
 
   // One `then` after the batch, as in #submit, so every write of a batch settles in submission order.
-  #submitAppend(op: AppendOp, settled: (seq: number | null) => void): Promise<number> {
-    return this.#commit.submit([op]).then(
+  #submitAppend(op: AppendOp, settled: (seq: number | null) => void, also?: readonly RecordWrite[]): Promise<number> {
+    let ops: PgOp[] = [op];
+    try {
+      if (also?.length) ops = [op, ...putRecordOps(also)];
+    } catch (error) {
+      settled(null);
+      return Promise.reject(error);
+    }
+    return this.#commit.submit(ops).then(
       () => {
         settled(op.seq ?? null);
-        if (op.seq === null || op.seq === undefined) throw new StorageError(`meeting ${op.meetingId} was deleted`);
+        if (op.seq === null || op.seq === undefined) throw new MeetingDeletedError(`meeting ${op.meetingId} was deleted`);
         return op.seq;
       },
       (error: unknown) => {
@@ -191,7 +209,8 @@ export class PostgresStore implements MeetingStore {
   // Outside the group commit: a fold takes a while and changes no content, so appends go on
   // meanwhile (theirs are numbered after upTo and survive it).
   #compact(id: string, upTo: number): Promise<void> {
-    const work = asStorageError(compactStored(this.#pool, id, upTo), 'compacting a meeting failed').then(() => undefined);
+    const fold = this.#background.run(() => compactStored(this.#pool, id, upTo));
+    const work = this.#health.track('write', asStorageError(fold, 'compacting a meeting failed')).then(() => undefined);
     const tracked = work.catch(() => {}).finally(() => this.#compactions.delete(tracked));
     this.#compactions.add(tracked);
     return work;
@@ -219,10 +238,10 @@ export class PostgresStore implements MeetingStore {
   collection<T>(name: string): RecordCollection<T> {
     if (!COLLECTION_NAME.test(name)) throw new Error(`invalid collection name ${JSON.stringify(name)}`);
     return {
-      get: (key) => asStorageError(reads.readRecord<T>(this.#pool, name, key), 'reading a record failed'),
+      get: (key) => this.#read(reads.readRecord<T>(this.#pool, name, key), 'reading a record failed'),
       put: (key, value) => this.writeRecords([{ collection: name, key, value }]),
       delete: (key) => this.writeRecords([{ collection: name, key, value: null }]),
-      list: (prefix = '') => asStorageError(reads.readRecords<T>(this.#pool, name, prefix), 'reading records failed'),
+      list: (prefix = '') => this.#read(reads.readRecords<T>(this.#pool, name, prefix), 'reading records failed'),
     };
   }
 
@@ -255,7 +274,7 @@ export class PostgresStore implements MeetingStore {
     await this.settled();
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.end();
+    await closePools(this.#pools);
   }
 }
 

@@ -70,7 +70,13 @@ describe('backup and restore', () => {
     expect(run.stdout).toContain('backed up 3 meetings');
     expect(run.stdout).toContain('running server');
     const manifest = await manifestOf(online);
-    expect(manifest.records).toBe(2);
+    // Besides this test's records: what webhooks keep per meeting (announcement baselines, change
+    // marks), which a restore needs so nothing is announced twice or lost; nothing of the deleted one.
+    const records = (await file(online, 'records.ndjson')).toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as { collection: string; key: string });
+    expect(manifest.records).toBe(records.length);
+    expect(records.filter((r) => r.collection === 'backup-test').map((r) => r.key).sort()).toEqual([`${typed.id}!note`, 'not-a-meeting'].sort());
+    expect(records.filter((r) => r.collection !== 'backup-test' && !['webhook-baseline', 'webhook-changes'].includes(r.collection))).toEqual([]);
+    expect(records.filter((r) => r.key.startsWith(deleted.id))).toEqual([]);
     expect(manifest.meetings.toSorted()).toEqual(meetings.map((m) => m.id).toSorted());
     for (const meeting of meetings) {
       expect(await file(online, `${meeting.id}.md`)).toEqual(await exportOf(live.url, meeting));

@@ -2,8 +2,9 @@
  * Instances are child processes (`node dist/server/main.js`) behind a round-robin balancer without
  * stickiness. `kill -9` of one while its clients type: they reconnect through the balancer to the
  * others, every edit any client observed is in PostgreSQL, everyone converges; and the cursors of
- * the killed instance's clients disappear on the others within the documented time (the TTL plus
- * one heartbeat), after which a client that moved gets its cursor back.
+ * the killed instance's clients disappear on the others after a real kill -9, after which a client
+ * that moved gets its cursor back. The documented bound itself (TTL plus one heartbeat) is checked
+ * on a ManualClock in presence-expiry.test.ts: wall-clock time here is only reported.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../server/storage/postgres-store.js';
@@ -119,7 +120,7 @@ describe('an instance killed with kill -9', () => {
     expect(observed.size).toBeGreaterThanOrEqual(60);
   });
 
-  it("the cursors of a killed instance's clients disappear on the others within the TTL plus a heartbeat, and come back once their clients reconnect", async () => {
+  it("the cursors of a killed instance's clients disappear on the others, and come back once their clients reconnect", async () => {
     const { instances, wsUrl } = await cluster();
     const meeting = await createMeeting(instances[0]!.url);
     const before = await connectionCounts(instances);

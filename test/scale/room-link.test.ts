@@ -36,7 +36,7 @@ const attendee = () => {
   return { doc, peer };
 };
 
-const setup = async () => {
+const setup = async (failed?: (error: unknown) => void) => {
   const store = new MemoryStore();
   const clock = new ManualClock();
   const registry = new RoomRegistry(store, { roomIdleMs: 1000, compactEvery: 1000, maxDocBytes: 1 << 24 }, { log: silent, clock });
@@ -59,6 +59,7 @@ const setup = async () => {
     }),
     gone: () => {},
     repaired: (reason) => reads.push(reason),
+    ...(failed ? { failed } : {}),
   });
   cleanup.push(() => link.stop());
   return { room, link, rows, reads, clock, lease };
@@ -130,5 +131,30 @@ describe('room link', () => {
     clock.advance(GAP_GRACE_MS);
     await settle();
     expect(reads).toEqual(['silence']);
+  });
+
+  test('a stored row that cannot be applied fails the room and is reported, never an unhandled rejection; the link tries again later', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanup.push(() => process.off('unhandledRejection', onUnhandled));
+    const failures: unknown[] = [];
+    const { room, link, rows, clock, lease } = await setup((error) => failures.push(error));
+    const closes: number[] = [];
+    lease.join({ send: () => {}, close: (code) => closes.push(code) });
+    rows.push(new Uint8Array([1, 2, 3]));
+    // Through the grace timer, as a lost message is repaired: nobody awaits this repair.
+    link.checkHead(rows.length - 1);
+    clock.advance(GAP_GRACE_MS);
+    await settle();
+    expect(unhandled).toEqual([]);
+    expect(room.accepting).toBe(false);
+    expect(closes).toEqual([1011]);
+    expect(failures).toHaveLength(1);
+    // Not taken as applied: the next catch-up round would read it again.
+    expect(link.watermark).toBe(-1);
+    // A repair asked for directly settles too (it never rejects).
+    await expect(link.repair('gap')).resolves.toBeUndefined();
+    expect(unhandled).toEqual([]);
   });
 });

@@ -59,9 +59,9 @@ export const startBalancer = async (backends: () => number[], port = 0): Promise
 
 /**
  * Reads one complete RESP2 value from `buffer` at `at`; returns the offset after it, or -1 if the
- * buffer does not hold all of it yet. `first` gets the first bulk string of a top-level array.
+ * buffer does not hold all of it yet. `parts` gets its bulk strings (those of an array, in order).
  */
-const respValue = (buffer: Buffer, at: number, first?: { text: string | null }): number => {
+const respValue = (buffer: Buffer, at: number, parts?: Buffer[]): number => {
   const lineEnd = buffer.indexOf('\r\n', at);
   if (lineEnd < 0) return -1;
   const kind = String.fromCharCode(buffer[at]!);
@@ -72,13 +72,13 @@ const respValue = (buffer: Buffer, at: number, first?: { text: string | null }):
     if (length < 0) return lineEnd + 2;
     const end = lineEnd + 2 + length + 2;
     if (end > buffer.length) return -1;
-    if (first && first.text === null) first.text = buffer.toString('latin1', lineEnd + 2, lineEnd + 2 + length);
+    parts?.push(buffer.subarray(lineEnd + 2, lineEnd + 2 + length));
     return end;
   }
   if (kind === '*') {
     let offset = lineEnd + 2;
     for (let i = 0; i < Number(header); i++) {
-      offset = respValue(buffer, offset, i === 0 ? first : undefined);
+      offset = respValue(buffer, offset, parts);
       if (offset < 0) return -1;
     }
     return offset;
@@ -86,8 +86,14 @@ const respValue = (buffer: Buffer, at: number, first?: { text: string | null }):
   throw new Error(`unexpected RESP type ${kind}`);
 };
 
+/** A pub/sub message on its way from Redis to a subscriber. */
+export interface DeliveredMessage {
+  channel: string;
+  payload: Buffer;
+}
+
 /** A proxy in front of Redis whose `drop()` decides, per pub/sub message delivered, to lose it. */
-export const startRedisFaultProxy = async (redisPort: number, drop: () => boolean): Promise<Proxy & { dropped: () => number }> => {
+export const startRedisFaultProxy = async (redisPort: number, drop: (message: DeliveredMessage) => boolean): Promise<Proxy & { dropped: () => number }> => {
   let dropped = 0;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -105,10 +111,11 @@ export const startRedisFaultProxy = async (redisPort: number, drop: () => boolea
       let start = 0;
       const out: Buffer[] = [];
       for (;;) {
-        const first = { text: null as string | null };
-        const end = start < pending.length ? respValue(pending, start, first) : -1;
+        const parts: Buffer[] = [];
+        const end = start < pending.length ? respValue(pending, start, parts) : -1;
         if (end < 0) break;
-        if (first.text === 'message' && drop()) dropped++;
+        const [kind, channel, payload] = parts;
+        if (kind?.toString('latin1') === 'message' && channel && payload && drop({ channel: channel.toString(), payload })) dropped++;
         else out.push(pending.subarray(start, end));
         start = end;
       }

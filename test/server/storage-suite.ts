@@ -85,6 +85,25 @@ export const storageSuite = (name: string, factory: StoreFactory): void => {
       log.close();
     });
 
+    test("an append stores its record writes in the same batch, and they go with the meeting", async () => {
+      const store = await open();
+      const record = recordFor();
+      const source = editor();
+      await store.createMeeting(record, source.state());
+      const marks = store.collection<{ at: number }>('change-marks');
+      const { log } = await store.openDocument(record.id);
+      const [plain, marked] = await Promise.all([log.append(source.type('a')), log.append(source.type('b'), [{ collection: 'change-marks', key: `${record.id}!g1`, value: { at: 7 } }])]);
+      expect([plain, marked]).toEqual([0, 1]);
+      expect(log.head).toBe(1);
+      expect(log.length).toBe(2);
+      expect(await marks.list(`${record.id}!`)).toEqual([{ key: `${record.id}!g1`, value: { at: 7 } }]);
+      expect(textOf(rebuildDoc(await store.readDocument(record.id)))).toBe('ab');
+      expect(await log.append(source.type('c'), [])).toBe(2);
+      log.close();
+      await store.deleteMeeting(record);
+      expect(await marks.list()).toEqual([]);
+    });
+
     test('writes settle in the order they were submitted', async () => {
       const store = await open();
       const record = recordFor();

@@ -6,6 +6,7 @@
  * whole transaction back, and it is run again from the start.
  */
 import type pg from 'pg';
+import { withClient } from './connection.js';
 
 /** An append: its sequence number is set once the batch committed (null: the meeting is gone). */
 export interface AppendOp {
@@ -64,14 +65,10 @@ const runOnce = async (client: pg.PoolClient, ops: readonly PgOp[]): Promise<voi
 /** Commits `ops` as one transaction on a connection of `pool` (retried on deadlock). */
 export const commitBatch = async (pool: pg.Pool, ops: readonly PgOp[]): Promise<void> => {
   for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
     try {
-      await runOnce(client, ops);
-      client.release();
-      return;
+      // A connection that failed mid-transaction is not reused (withClient discards it).
+      return await withClient(pool, (client) => runOnce(client, ops));
     } catch (error) {
-      // A connection that failed mid-transaction is not reused.
-      client.release(error as Error);
       const code = (error as { code?: string }).code;
       if (!code || !RETRIABLE.has(code) || attempt >= MAX_ATTEMPTS) throw error;
     }
