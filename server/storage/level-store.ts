@@ -244,11 +244,12 @@ export class LevelStore implements MeetingStore {
   collection<T>(name: string): RecordCollection<T> {
     this.#use(name);
     return {
-      get: (key) => asStorageError(this.#records.get(`${name}!${key}`) as Promise<T | undefined>, 'reading a record failed'),
+      // Deferred: a closed LevelDB throws synchronously, and that must become a StorageError too.
+      get: (key) => asStorageError(Promise.resolve().then(() => this.#records.get(`${name}!${key}`) as Promise<T | undefined>), 'reading a record failed'),
       put: (key, value) => this.writeRecords([{ collection: name, key, value }]),
       delete: (key) => this.writeRecords([{ collection: name, key, value: null }]),
       list: async (prefix = '') => {
-        const entries = await asStorageError(this.#records.iterator({ gte: `${name}!${prefix}`, lt: `${name}!${prefix}\uffff` }).all(), 'reading records failed');
+        const entries = await asStorageError(Promise.resolve().then(() => this.#records.iterator({ gte: `${name}!${prefix}`, lt: `${name}!${prefix}\uffff` }).all()), 'reading records failed');
         return entries.map(([key, value]) => ({ key: key.slice(name.length + 1), value: value as T }));
       },
     };

@@ -111,8 +111,9 @@ export class Dispatcher {
 
   /**
    * Holds the webhooks for their removal: their attempts in flight are cut short (they write
-   * nothing) and waited for, and none starts until the returned release is called. Call `forget`
-   * once the removal is written, then release (also when it failed: sending resumes).
+   * nothing) and waited for, and none starts until the returned release is called. Once the
+   * removal is written, `forget` what it deleted; then release (also when it failed: sending
+   * resumes, and what came due meanwhile is tried).
    */
   async hold(webhookIds: readonly string[]): Promise<() => void> {
     for (const id of webhookIds) {
@@ -139,18 +140,21 @@ export class Dispatcher {
     };
   }
 
-  /** Drops what this instance had scheduled for the webhooks (their deliveries were removed). */
-  forget(webhookIds: readonly string[]): void {
-    for (const id of webhookIds) {
-      for (const key of this.#owned.get(id) ?? []) {
-        const timer = this.#timers.get(key);
-        if (timer) this.#deps.clock.clearTimeout(timer);
-        this.#timers.delete(key);
-      }
-      this.#owned.delete(id);
-      this.#held.get(id)?.parked.clear();
+  /**
+   * Drops what this instance had scheduled for these pending deliveries (a removal deleted them).
+   * Only those: a delivery of the same webhooks written meanwhile is still tried, and, finding its
+   * webhook gone, removed.
+   */
+  forget(keys: readonly string[]): void {
+    const gone = new Set(keys);
+    for (const key of gone) {
+      const timer = this.#timers.get(key);
+      if (timer) this.#deps.clock.clearTimeout(timer);
+      this.#timers.delete(key);
+      this.#disown(key);
+      this.#held.get(webhookOfPending(key))?.parked.delete(key);
     }
-    const kept = this.#queue.filter((key) => !webhookIds.includes(webhookOfPending(key)));
+    const kept = this.#queue.filter((key) => !gone.has(key));
     this.#queue.splice(0, this.#queue.length, ...kept);
   }
 

@@ -10,7 +10,11 @@ import type { LifecycleWrites } from '../meetings/meeting-service.js';
 import type { MeetingStore, RecordCollection, RecordWrite } from '../storage/meeting-store.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { NewDelivery } from './outbox.js';
-import { WEBHOOK_COLLECTIONS, logPrefix, pendingPrefix, scopePrefix, type DeliveryRecord, type WebhookRecord } from './webhook-records.js';
+import { PENDING_PREFIX, WEBHOOK_COLLECTIONS, logPrefix, pendingPrefix, scopePrefix, type DeliveryRecord, type WebhookRecord } from './webhook-records.js';
+
+/** The pending keys among `writes` that delete (for Dispatcher.forget). */
+export const deletedPending = (writes: readonly RecordWrite[]): string[] =>
+  writes.filter((write) => write.value === null && write.key.startsWith(PENDING_PREFIX)).map((write) => write.key);
 
 /** Deletes of every delivery (pending and logged) of the webhooks; `keep` may keep a pending one, changed. */
 export const removalWrites = async (
@@ -38,7 +42,7 @@ export const seriesRemoval = async (store: MeetingStore, dispatcher: Dispatcher,
     return {
       writes: [...webhooks.map(({ key }) => ({ collection: WEBHOOK_COLLECTIONS.webhooks, key, value: null })), ...writes],
       committed: () => {
-        dispatcher.forget(ids);
+        dispatcher.forget(deletedPending(writes));
         dispatcher.added(kept);
       },
       released: release,

@@ -16,7 +16,7 @@ import type { Dispatcher } from './dispatcher.js';
 import { baselineOfText, changesSince, readFacts } from './meeting-facts.js';
 import { deliveryWrites, newDelivery, subscribers, type NewDelivery, type OutgoingEvent } from './outbox.js';
 import type { Ownership } from './ownership.js';
-import { removalWrites } from './removal.js';
+import { deletedPending, removalWrites } from './removal.js';
 import type { EventData } from './webhook-events.js';
 import { WEBHOOK_COLLECTIONS, type Baseline, type DeliveryRecord, type WebhookRecord } from './webhook-records.js';
 import { WebhookTargets, dataFor, type MeetingSubject } from './webhook-targets.js';
@@ -98,7 +98,7 @@ export class WebhookAnnouncer {
       return {
         writes: plan.writes,
         committed: () => {
-          this.#deps.dispatcher.forget(ids);
+          this.#deps.dispatcher.forget(deletedPending(removals));
           plan.committed();
         },
         released: release,

@@ -9,7 +9,7 @@ import { Errors } from '../errors.js';
 import type { MeetingStore, RecordCollection } from '../storage/meeting-store.js';
 import type { Dispatcher } from './dispatcher.js';
 import { LOG_LENGTH, newDelivery } from './outbox.js';
-import { removalWrites } from './removal.js';
+import { deletedPending, removalWrites } from './removal.js';
 import type { Ownership } from './ownership.js';
 import { sealSecret } from './secret-box.js';
 import { newSecret } from './signature.js';
@@ -102,8 +102,9 @@ export class WebhookService {
     const { dispatcher } = this.#deps;
     const release = await dispatcher.hold([id]);
     try {
-      await this.#deps.store.writeRecords([{ collection: WEBHOOK_COLLECTIONS.webhooks, key, value: null }, ...(await removalWrites(this.#outbox, [id]))]);
-      dispatcher.forget([id]);
+      const removals = await removalWrites(this.#outbox, [id]);
+      await this.#deps.store.writeRecords([{ collection: WEBHOOK_COLLECTIONS.webhooks, key, value: null }, ...removals]);
+      dispatcher.forget(deletedPending(removals));
     } finally {
       release();
     }

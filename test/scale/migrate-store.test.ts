@@ -76,8 +76,12 @@ describe('npm run migrate-store', () => {
     const backDir = await tempDir('meetpad-migrate-back-');
     cleanup.push(() => rm(backDir, { recursive: true, force: true }));
     await onPostgres.app.meetpad.store.settled();
+    // The instance on PostgreSQL keeps records of its own (webhooks' instance heartbeat): count again.
+    let recordsOnPostgres = 0;
+    for await (const _record of onPostgres.app.meetpad.store.allRecords()) recordsOnPostgres++;
+    expect(recordsOnPostgres).toBeGreaterThanOrEqual(records);
     const back = await migrate(['--to', 'level', '--data-dir', backDir, '--database-url', databaseUrl]);
-    expect(back.stdout).toContain(`moved 2 meetings and ${records} records`);
+    expect(back.stdout).toContain(`moved 2 meetings and ${recordsOnPostgres} records`);
     const store = await LevelStore.open(backDir);
     const ids: string[] = [];
     for await (const id of store.meetingIds()) ids.push(id);
