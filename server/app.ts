@@ -12,6 +12,7 @@ import { CLOSE } from '../shared/protocol.js';
 import { systemClock, type Clock } from './clock.js';
 import { CollabEndpoint } from './collab/collab-endpoint.js';
 import { RoomRegistry } from './collab/room-registry.js';
+import { drainConnections } from './http/connection-drain.js';
 import type { Config } from './config.js';
 import { Errors, isStorageUnavailable } from './errors.js';
 import { clientRoutes } from './http/client-routes.js';
@@ -33,10 +34,15 @@ import { redactUrl } from './security/keys.js';
 import { originAllowed } from './security/origin.js';
 import { LevelStore } from './storage/level-store.js';
 import { StorageError, StoreOpenError, type MeetingStore } from './storage/meeting-store.js';
-import { PostgresStore } from './storage/postgres-store.js';
-import { MeetingBus } from './bus/meeting-bus.js';
+import type { PostgresStore } from './storage/postgres-store.js';
 import { Webhooks } from './webhooks/webhooks.js';
 import { webhookRoutes } from './webhooks/webhook-routes.js';
+import { Authorship } from './history/authorship.js';
+import { authorshipRoutes } from './history/authorship-routes.js';
+import { History } from './history/history.js';
+import { historyRoutes } from './history/history-routes.js';
+import { toRevision } from './history/history-schemas.js';
+import { Restorer } from './history/restore.js';
 
 /** Optional parts to inject (tests, tools). */
 export interface AppDeps {
@@ -58,6 +64,10 @@ export interface MeetpadState {
   registry: RoomRegistry;
   meetings: MeetingService;
   collab: CollabEndpoint;
+  /** Who wrote what (history and the editor's author colours). */
+  authorship: Authorship;
+  /** Revisions of every meeting (the history routes, restore and webhooks use it). */
+  history: History;
   /** Starts draining: readiness fails and new upgrades are refused. */
   startDraining(): void;
   readiness(): { ready: boolean; reason?: string };
@@ -100,6 +110,18 @@ const publicErrorCode = (error: FastifyError): string => {
 
 /** Builds the meetpad server. */
 export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<MeetpadApp> => {
+  // Opened first, awaited once Fastify and the metrics are built: LevelDB opens on the thread pool
+  // meanwhile. Batches only start after the open, when the metrics exist.
+  let metrics: AppMetrics | undefined;
+  const storeObserver = { onBatch: (size: number, seconds: number, error?: unknown) => metrics?.store.onBatch?.(size, seconds, error) };
+  const opening: Promise<MeetingStore> =
+    deps.store !== undefined
+      ? Promise.resolve(deps.store)
+      : config.store === 'postgres'
+        ? // PostgreSQL and Redis code (pg, redis: a tenth of start-up) is loaded only when configured.
+          import('./storage/postgres-store.js').then(({ PostgresStore }) => PostgresStore.open(config.databaseUrl, { poolSize: config.pgPoolSize, timeoutMs: config.pgTimeoutMs, observer: storeObserver }))
+        : LevelStore.open(config.dataDir, { sync: config.syncWrites, observer: storeObserver });
+  opening.catch(() => {}); // awaited below; not unhandled while Fastify is built
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -113,26 +135,24 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     bodyLimit: config.maxImportBytes * 2,
     // One proxy hop: request.ip is the address that proxy saw.
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
-    // Unknown body fields are an error, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false } },
+    // Unknown body fields are an error, not silently dropped. Route schemas are not checked against
+    // the JSON Schema meta-schema at start (compiling it was a sixth of start-up): Ajv's strict mode
+    // still refuses unknown keywords, and test/server/openapi.test.ts validates every schema.
+    ajv: { customOptions: { removeAdditional: false, validateSchema: false } },
   });
   deps.instrument?.(app);
 
   let draining = false;
   let lastProbe = 0;
-  const metrics = new AppMetrics({ dataDir: config.dataDir });
-  const storeObserver = { onBatch: (size: number, seconds: number, error?: unknown) => metrics.store.onBatch?.(size, seconds, error) };
-  const store =
-    deps.store ??
-    (config.store === 'postgres'
-      ? await PostgresStore.open(config.databaseUrl, { poolSize: config.pgPoolSize, timeoutMs: config.pgTimeoutMs, observer: storeObserver })
-      : await LevelStore.open(config.dataDir, { sync: config.syncWrites, observer: storeObserver }));
+  metrics = new AppMetrics({ dataDir: config.dataDir });
+  const store = await opening;
   // A failed write makes store.writable false, which readiness reports (on PostgreSQL a failed
   // compaction or read too: the rule is the store's, postgres/health.ts).
   const clock = deps.clock ?? systemClock;
   // Instances sharing one PostgreSQL database fan out through Redis (GUIDE 1.10).
-  if (config.redisUrl && !(store instanceof PostgresStore)) throw new StoreOpenError('REDIS_URL joins instances that share one PostgreSQL database: use MEETPAD_STORE=postgres.');
-  const bus = config.redisUrl && store instanceof PostgresStore ? new MeetingBus(store, config, { clock, log: app.log, observer: metrics.bus }) : undefined;
+  const onPostgres = config.redisUrl ? store instanceof (await import('./storage/postgres-store.js')).PostgresStore : false;
+  if (config.redisUrl && !onPostgres) throw new StoreOpenError('REDIS_URL joins instances that share one PostgreSQL database: use MEETPAD_STORE=postgres.');
+  const bus = config.redisUrl && onPostgres ? new (await import('./bus/meeting-bus.js')).MeetingBus(store as PostgresStore, config, { clock, log: app.log, observer: metrics.bus }) : undefined;
   metrics.watchHealth({ store: () => store.writable, ...(bus ? { redis: () => bus.up } : {}) });
   const registry = new RoomRegistry(store, config, { log: app.log, clock, observer: metrics.rooms, ...(bus ? { fanout: bus } : {}) });
   bus?.attach(registry);
@@ -142,12 +162,22 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   const series = new SeriesService({ store, meetings, readText, clock, maxPageBytes: config.maxImportBytes });
   const minutes = new MinutesService({ meetings, registry, attendance, clock });
   const webhooks = new Webhooks({ config, store, registry, meetings, series, minutes, clock, log: app.log });
+  const authorship = new Authorship({ store, registry, clock, log: app.log });
+  // Its room listener cuts a stopping room's last revision: closeAll (preClose) awaits it, before the store closes.
+  const history = new History({ store, registry, meetings, clock, log: app.log, authorship });
+  const restorer = new Restorer({ registry, history, authorship });
+  history.onCut((meetingId, revision) => {
+    if (revision.kind !== 'named') return;
+    webhooks.revisionNamed(meetingId, toRevision(revision)).catch((error: unknown) => app.log.warn({ err: error, meetingId }, 'announcing a named revision failed'));
+  });
   const collab = new CollabEndpoint({ config, store, registry, log: app.log, isDraining: () => draining, observer: metrics.collab });
   const state: MeetpadState = {
     store,
     registry,
     meetings,
     collab,
+    authorship,
+    history,
     startDraining: () => (draining = true),
     readiness: () => {
       if (draining) return { ready: false, reason: 'draining' };
@@ -195,6 +225,8 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   await app.register(healthRoutes, { readiness: state.readiness });
   await app.register(meetingsRoutes, { config, meetings, store, seriesOf: (id) => series.linksOf(id) });
   await app.register(itemsRoutes, { meetings, readText });
+  await app.register(authorshipRoutes, { meetings, authorship });
+  await app.register(historyRoutes, { meetings, registry, history, restorer });
   await app.register(seriesRoutes, { config, meetings, series });
   await app.register(runRoutes, { meetings, attendance, minutes, clock });
   await app.register(adminRoutes, { config, store });
@@ -209,10 +241,13 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     await registry.closeAll(CLOSE.shuttingDown, 'server shutting down');
   });
   // Deliveries left pending at the last stop (or by a dead instance) are sent once the app is ready.
+  // Plain HTTP connections still open when close() starts must end too (server/http/connection-drain.ts).
+  drainConnections(app);
   app.addHook('onReady', () => webhooks.start());
   app.addHook('onClose', async () => {
     await webhooks.close();
     await bus?.close();
+    await history.close();
     if (!deps.store) await store.close();
   });
   return app as unknown as MeetpadApp;

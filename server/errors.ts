@@ -29,6 +29,10 @@ export const Errors = {
   WebhookNotFound: createError('webhook_not_found', 'No webhook with this id here', 404),
   TooManyWebhooks: createError('too_many_webhooks', 'At most %s webhooks per meeting, series or server', 409),
   WebhooksDisabled: createError('webhooks_disabled', 'Webhooks are disabled: instances that share a database need MEETPAD_WEBHOOK_KEY (the same on each)', 403),
+  BadRevision: createError('bad_revision', 'Revision ids are whole numbers of 1 to 10 digits: %s', 400),
+  BadRevisionName: createError('bad_revision_name', 'A revision name is one line of 1 to 100 characters: %s', 400),
+  RevisionNotFound: createError('revision_not_found', 'This meeting has no revision %s', 404),
+  TooManyRevisions: createError('too_many_revisions', 'This meeting has the most named and restore revisions it may keep (%s)', 409),
   TooLarge: createError('too_large', '%s', 413),
   StorageUnavailable: createError('storage_unavailable', 'The server cannot read or save meetings right now: %s', 503),
 } as const;

@@ -123,7 +123,7 @@ export interface AttendanceList {
 }
 
 /** The events a webhook can subscribe to (GUIDE 1.11); `ping` is sent only on request. */
-export type WebhookEvent = 'meeting.created' | 'meeting.updated' | 'meeting.deleted' | 'action_item.created' | 'action_item.done' | 'meeting.ended' | 'ping';
+export type WebhookEvent = 'meeting.created' | 'meeting.updated' | 'meeting.deleted' | 'action_item.created' | 'action_item.done' | 'meeting.ended' | 'revision.named' | 'ping';
 
 /** How a webhook's body is written: `{ type, timestamp, data }`, or `{ text }` for chat incoming webhooks. */
 export type WebhookFormat = 'json' | 'chat';
@@ -173,4 +173,59 @@ export interface WebhookList {
 /** `POST <scope>/webhooks/:wid/ping` → 200: the result of its one attempt. */
 export interface WebhookPing {
   delivery: WebhookDelivery;
+}
+
+/** How a revision came to be: kept automatically, named by someone, or the result of a restore. */
+export type RevisionKind = 'auto' | 'named' | 'restore';
+
+/** One revision of `GET /api/meetings/:id/revisions` (GUIDE 1.9; `kind` and `restoredFrom` are additions). */
+export interface Revision {
+  /** The revision number: 1 for the first, growing by one with each revision kept (thinned ones leave gaps). */
+  id: number;
+  /** When it was kept (ISO 8601). */
+  at: string;
+  /** Its name; null for automatic and restore revisions. */
+  name: string | null;
+  /** True for automatic revisions (`kind === 'auto'`): only those may be thinned. */
+  auto: boolean;
+  /** Display names of the attendees whose edits it holds since the previous revision. */
+  authors: string[];
+  kind: RevisionKind;
+  /** For a restore revision: the revision whose text it restored; else null. */
+  restoredFrom: number | null;
+}
+
+/** `GET /api/meetings/:id/revisions` → 200, newest first. */
+export interface RevisionList {
+  revisions: Revision[];
+}
+
+/** `POST /api/meetings/:id/revisions` → 201 and `POST …/revisions/:rev/restore` → 200. */
+export interface RevisionAnswer {
+  revision: Revision;
+}
+
+/** One span of the changes between two revisions: text in both, only in `to` (insert) or only in `from` (delete). */
+export interface ChangeSpan {
+  op: 'equal' | 'insert' | 'delete';
+  text: string;
+  /** Display name of who wrote the text, or null when unknown (the initial content, for example). */
+  author: string | null;
+}
+
+/** `GET /api/meetings/:id/changes?from=REV&to=REV` → 200: per section, the spans in document order. */
+export interface MeetingChanges {
+  from: number;
+  to: number;
+  agenda: ChangeSpan[];
+  notes: ChangeSpan[];
+}
+
+/**
+ * `GET /api/meetings/:id/authorship` → 200: who wrote what. `ranges` is flat quadruples
+ * `client, clock, len, index into names` (shared/author-map.ts reads it: `new AuthorMap(body)`).
+ */
+export interface AuthorshipMap {
+  names: Array<string | null>;
+  ranges: number[];
 }

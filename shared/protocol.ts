@@ -108,6 +108,6 @@ export const CLOSE_MESSAGES: Readonly<Record<number, string>> = {
   [CLOSE.overloaded]: 'The server is busy. Reconnecting shortly…',
   [CLOSE.readOnly]: 'This is a view-only link: changes are not possible.',
   [CLOSE.deleted]: 'This meeting was deleted.',
-  [CLOSE.rateLimited]: 'Too many changes too quickly. Reconnecting shortly…',
+  [CLOSE.rateLimited]: 'This page sent too many updates too quickly. Reconnecting shortly…',
   [CLOSE.storageUnavailable]: 'The server cannot save right now. Your edits are kept in this browser.',
 };

@@ -2,58 +2,36 @@
  * The "Connect" button of the meeting and series pages. The dialog behind it is loaded on the first
  * click (its own chunk), so the start page and people who never connect anything do not load it.
  */
-import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ConnectDialog } from './connect-dialog.js';
+import { css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { LazyDialogButton, type LazyButtonFace } from './lazy-dialog-button.js';
 
 /** `<connect-button>`: opens `<connect-dialog>` for a meeting or a series (edit key holders only). */
 @customElement('connect-button')
-export class ConnectButton extends LitElement {
-  static override styles = css`
-    :host { display: inline-block; }
-    button { font: inherit; font-size: var(--connect-font-size, 0.85rem); cursor: pointer; border-radius: 8px; border: 1px solid var(--border); background: var(--connect-bg, var(--surface)); color: var(--text); padding: var(--connect-padding, 0.35rem 0.75rem); }
-    button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-    button:disabled { cursor: progress; opacity: 0.7; }
-    .error { color: var(--danger); font-size: 0.8rem; margin-left: 0.4rem; }
-  `;
+export class ConnectButton extends LazyDialogButton {
+  // Pages size it with --connect-font-size, --connect-padding and --connect-bg.
+  static override styles = [
+    LazyDialogButton.styles,
+    css`:host { --dialog-button-font-size: var(--connect-font-size, 0.85rem); --dialog-button-padding: var(--connect-padding, 0.35rem 0.75rem); --dialog-button-bg: var(--connect-bg, var(--surface)); }`,
+  ];
 
   @property() kind: 'meeting' | 'series' = 'meeting';
   @property() scopeId = '';
   @property() key = '';
   @property() scopeTitle = '';
 
-  @state() private loaded = false;
-  @state() private loading = false;
-  @state() private failed = false;
-
-  @query('connect-dialog') private dialog!: ConnectDialog;
-  @query('button.connect') private button!: HTMLButtonElement;
-
-  override render() {
+  protected override face(): LazyButtonFace {
     const what = this.kind === 'meeting' ? 'this meeting' : 'this series';
-    return html`<button type="button" class="connect" title="Post ${what}'s minutes and action items to a chat channel or another app"
-        aria-haspopup="dialog" ?disabled=${this.loading} @click=${this.open}>Connect</button>
-      ${this.failed ? html`<span class="error" role="alert">Cannot load: check your connection.</span>` : nothing}
-      ${this.loaded
-        ? html`<connect-dialog .scope=${{ kind: this.kind, id: this.scopeId, key: this.key }} .scopeTitle=${this.scopeTitle}
-            @connect-closed=${() => this.button.focus()}></connect-dialog>`
-        : nothing}`;
+    return { name: 'connect', label: 'Connect', title: `Post ${what}'s minutes and action items to a chat channel or another app`, dialogTag: 'connect-dialog' };
   }
 
-  private readonly open = async (): Promise<void> => {
-    this.loading = true;
-    this.failed = false;
-    try {
-      await import('./connect-dialog.js');
-      this.loaded = true;
-      await this.updateComplete;
-      await this.dialog.show();
-    } catch {
-      this.failed = true;
-    } finally {
-      this.loading = false;
-    }
-  };
+  protected override load(): Promise<unknown> {
+    return import('./connect-dialog.js');
+  }
+
+  protected override dialog(closed: () => void) {
+    return html`<connect-dialog .scope=${{ kind: this.kind, id: this.scopeId, key: this.key }} .scopeTitle=${this.scopeTitle} @connect-closed=${closed}></connect-dialog>`;
+  }
 }
 
 declare global {

@@ -11,6 +11,8 @@ export const meetingPageStyles = css`
   .tools { display: flex; align-items: center; gap: 0.6rem; margin-left: auto; flex-wrap: wrap; justify-content: flex-end; }
   .me { display: inline-flex; align-items: center; gap: 0.4rem; font: inherit; font-size: 0.85rem; border: 1px solid var(--border); background: var(--surface); color: var(--text); border-radius: 8px; padding: 0.35rem 0.6rem; cursor: pointer; max-width: 12rem; }
   .me-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .author-toggle { font: inherit; font-size: 0.85rem; border: 1px solid var(--border); background: var(--surface); color: var(--text); border-radius: 8px; padding: 0.35rem 0.75rem; cursor: pointer; }
+  .author-toggle[aria-pressed='true'] { background: var(--accent-bg); border-color: var(--accent); font-weight: 600; }
   .dot { width: 0.7rem; height: 0.7rem; border-radius: 50%; flex: none; }
   button:focus-visible, a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
   .body { flex: 1; min-height: 0; display: grid; grid-template-columns: 14rem minmax(0, 1fr); }

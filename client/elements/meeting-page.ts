@@ -3,6 +3,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type * as Y from 'yjs';
 import { agendaOf, notesOf, type SectionName } from '../../shared/doc-schema.js';
+import { AuthorColorsController } from '../controllers/author-colors-controller.js';
 import { MeetingController, type BannerAction } from '../controllers/meeting-controller.js';
 import { RunController } from '../controllers/run-controller.js';
 import { RunEventsController } from '../controllers/run-events-controller.js';
@@ -20,10 +21,9 @@ import type { IdentityDialog } from './identity-dialog.js';
 import type { MeetingSection, Mode, SectionFocusEvent, TaskToggleEvent } from './meeting-section.js';
 import type { MeetingSide } from './meeting-side.js';
 import type { TocJump } from './toc-nav.js';
-import './attendance-panel.js';
 import './attendee-list.js';
 import './connect-button.js';
-import './identity-dialog.js';
+import './history-button.js';
 import './meeting-banner.js';
 import './meeting-section.js';
 import './meeting-side.js';
@@ -32,9 +32,16 @@ import './run-panel.js';
 import './share-menu.js';
 import './status-indicator.js';
 import './toc-nav.js';
-import './topic-list.js';
 
 const MODE_KEY = 'meetpad:mode';
+
+// What is not shown until the person opens it is its own chunk, loaded then: the side panel's
+// other tabs, and the name dialog (a returning attendee's name is stored).
+const lazyTabs: Record<string, () => Promise<unknown>> = {
+  topics: () => import('./topic-list.js'),
+  attendance: () => import('./attendance-panel.js'),
+};
+const loadIdentityDialog = () => import('./identity-dialog.js');
 
 /** `<meeting-page>`: one open meeting; create a new element for another meeting or key. */
 @customElement('meeting-page')
@@ -57,6 +64,7 @@ export class MeetingPage extends LitElement {
   private readonly notes = new TextController(this, () => this.meeting && notesOf(this.meeting.doc), () => 'notes');
   private readonly run = new RunController(this, () => this.meeting);
   private canEdit = false;
+  private readonly authorColors = new AuthorColorsController(this, () => ({ meetingId: this.meetingId, key: this.key, ownName: () => this.identity.name }));
   private readonly runEvents = new RunEventsController(this, this.run, {
     canEdit: () => this.canEdit,
     section: (name) => this.renderRoot.querySelector<MeetingSection>(`meeting-section.${name}`),
@@ -106,13 +114,17 @@ export class MeetingPage extends LitElement {
           <mode-switch .mode=${this.mode} @mode-change=${(e: CustomEvent<Mode>) => this.setMode(e.detail)}></mode-switch>
           <share-menu .meetingId=${this.meetingId} .editKey=${m.role === 'edit' ? this.key : ''}
             .viewKey=${m.role === 'view' ? this.key : (mine?.viewKey ?? '')} .error=${this.exportError} @download-markdown=${this.download}></share-menu>
+          ${m.role && !kept ? html`<history-button .meetingId=${this.meetingId} .key=${this.key} .meetingTitle=${title} ?canEdit=${m.role === 'edit'}></history-button>` : nothing}
+          <button type="button" class="author-toggle" aria-pressed=${this.authorColors.on ? 'true' : 'false'} title="Show who wrote what, in each author's colour"
+            @click=${() => this.authorColors.toggle()}>Author colours</button>
           ${m.role === 'edit' && !kept ? html`<connect-button kind="meeting" .scopeId=${this.meetingId} .key=${this.key} .scopeTitle=${title}></connect-button>` : nothing}
-          <button type="button" class="me" title="Change your name or colour" @click=${() => this.dialog.show()}>
+          <button type="button" class="me" title="Change your name or colour" @click=${() => void this.showDialog()}>
             <span class="dot" style="background:${this.identity.color}"></span><span class="me-name">${this.identity.name}</span>
           </button>
         </div>
       </header>
       <meeting-banner .banner=${m.banner} ?home=${gone} @banner-action=${this.onBannerAction}></meeting-banner>
+      ${this.authorColors.paint && !gone ? html`<author-legend .paint=${this.authorColors.paint}></author-legend>` : nothing}
       ${gone ? nothing : html`<run-panel .meetingId=${this.meetingId} .key=${this.key} ?canEdit=${!readonly} .run=${run.run} .topics=${run.topics}
         .plannedMinutes=${run.parsed.plannedMinutes} .clock=${run.clock}></run-panel>`}
       ${gone ? nothing : html`<div class="body with-side">
@@ -123,7 +135,7 @@ export class MeetingPage extends LitElement {
           ${this.section('notes', 'Notes', 'Notes of the meeting: decisions, action items…', notesOf(m.doc), this.notes.html, readonly)}
         </main>
         <meeting-side .meetingId=${this.meetingId} .key=${this.key} .meetingTitle=${title} .doc=${m.doc} .access=${m.role} ?readonly=${readonly}
-          .save=${m.save} @item-reveal=${this.onReveal} .moreTabs=${run.tabs()}>
+          .save=${m.save} @item-reveal=${this.onReveal} @tab-change=${(e: CustomEvent<string>) => void lazyTabs[e.detail]?.()} .moreTabs=${run.tabs()}>
           <topic-list slot="topics" ?canEdit=${!readonly} .topics=${run.topics} .run=${run.run} .plannedMinutes=${run.parsed.plannedMinutes}></topic-list>
           <attendance-panel slot="attendance" .meetingId=${this.meetingId} .key=${this.key} ?canEdit=${!readonly} .awareness=${m.awareness}></attendance-panel>
         </meeting-side>
@@ -134,14 +146,22 @@ export class MeetingPage extends LitElement {
 
   private section(name: SectionName, heading: string, hint: string, ytext: Y.Text, html_: string, readonly: boolean) {
     return html`<meeting-section class=${name} section=${name} heading=${heading} hint=${hint} mode=${this.mode}
-      ?readonly=${readonly} .ytext=${ytext} .awareness=${this.meeting.awareness} .html=${html_} .nowLine=${name === 'agenda' ? this.run.nowLine : null}></meeting-section>`;
+      ?readonly=${readonly} .ytext=${ytext} .awareness=${this.meeting.awareness} .html=${html_} .nowLine=${name === 'agenda' ? this.run.nowLine : null}
+      .painter=${this.authorColors.paint}></meeting-section>`;
   }
 
   override firstUpdated(): void {
-    if (!loadIdentity()) void this.dialog.show();
+    if (!loadIdentity()) void this.showDialog();
+  }
+
+  private async showDialog(): Promise<void> {
+    await loadIdentityDialog();
+    await this.dialog.show();
   }
 
   override updated(): void {
+    // While the meeting runs, its topic list is the side panel's point: it comes without a click.
+    if (this.run.run.current) void lazyTabs.topics!();
     const title = this.meeting.title || findMyMeeting(this.meetingId)?.title;
     document.title = title ? `${title} · meetpad` : 'meetpad';
   }

@@ -11,6 +11,11 @@ import { markdownStyles } from '../lib/markdown-styles.js';
 import { markNowLine, NOW_CLASS, PreviewLocator } from '../lib/now-highlight.js';
 import { previewTopForLine, lineAtPreviewTop } from '../lib/scroll-sync.js';
 
+/** Paints something over an editor (the author colours) until the returned function is called. */
+export interface EditorPainter {
+  attach(view: EditorView, ytext: Y.Text): () => void;
+}
+
 /** How a meeting is shown: source only, source and preview side by side, or preview only. */
 export type Mode = 'edit' | 'split' | 'view';
 
@@ -60,6 +65,8 @@ export class MeetingSection extends LitElement {
   @property({ attribute: false }) html = '';
   /** 1-based source line of the topic being discussed, marked in the editor and the preview. */
   @property({ attribute: false }) nowLine: number | null = null;
+  /** The author colours while they are on. */
+  @property({ attribute: false }) painter: EditorPainter | null = null;
 
   @query('.editor') private editorHost!: HTMLElement | null;
   @query('.preview') private preview!: HTMLElement | null;
@@ -68,6 +75,7 @@ export class MeetingSection extends LitElement {
   private hadFocus = false;
   private readonly nowLocator = new PreviewLocator();
   private shownNow: number | null = null;
+  private painted: { view: EditorView; painter: EditorPainter; detach: () => void } | null = null;
   private readonly editor = new EditorController(this, () => ({
     ytext: this.ytext,
     awareness: this.awareness,
@@ -95,6 +103,16 @@ export class MeetingSection extends LitElement {
     // The renderer leaves task boxes disabled; they work where the person may edit.
     this.preview?.querySelectorAll<HTMLInputElement>('input.task[data-line]').forEach((box) => (box.disabled = this.readonly));
     this.markNow();
+    this.repaint();
+  }
+
+  // The editor view is rebuilt when the text or access changes: the painter follows it.
+  private repaint(): void {
+    const view = this.editor.view;
+    const p = this.painted;
+    if (p?.view === view && p.painter === this.painter) return;
+    p?.detach();
+    this.painted = view && this.painter && this.ytext ? { view, painter: this.painter, detach: this.painter.attach(view, this.ytext) } : null;
   }
 
   /** The editor's cursor offset, once the person has been in this editor; else null. */

@@ -6,9 +6,14 @@ import { keyFromHash, meetingIdFromPath, meetingPath } from '../lib/links.js';
 import { bestKey, findMyMeeting } from '../lib/my-meetings.js';
 import { bestSeriesKey, findMySeries, seriesKeyForMeeting } from '../lib/my-series.js';
 import { seriesIdFromPath, seriesPath } from '../lib/series-links.js';
-import './meeting-page.js';
-import './series-page.js';
-import './start-page.js';
+
+// Each page is its own chunk: the start page does not download the meeting and series pages (and
+// the editor with them), and a meeting page does not download the start page.
+const lazyPages = {
+  start: { tag: 'start-page', load: () => import('./start-page.js') },
+  meeting: { tag: 'meeting-page', load: () => import('./meeting-page.js') },
+  series: { tag: 'series-page', load: () => import('./series-page.js') },
+} as const;
 
 type Route =
   | { page: 'start' }
@@ -54,6 +59,8 @@ export class MeetpadApp extends LitElement {
   `;
 
   @state() private route: Route = currentRoute();
+  @state() private pageLoadFailed = false;
+  private readonly loading = new Set<string>();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -73,10 +80,33 @@ export class MeetpadApp extends LitElement {
 
   override render() {
     const route = this.route;
+    if (route.page === 'missing') return html`<div class="missing"><h1>Nothing here</h1><p>${route.message}</p><p><a href="/" data-nav>Go to the start page</a></p></div>`;
+    if (!this.pageReady(route.page)) return this.renderLoading();
     if (route.page === 'start') return html`<start-page></start-page>`;
     if (route.page === 'series') return keyed(`s:${route.id}#${route.key}`, html`<series-page .seriesId=${route.id} .key=${route.key}></series-page>`);
-    if (route.page === 'missing') return html`<div class="missing"><h1>Nothing here</h1><p>${route.message}</p><p><a href="/" data-nav>Go to the start page</a></p></div>`;
     return keyed(`${route.id}#${route.key}`, html`<meeting-page .meetingId=${route.id} .key=${route.key}></meeting-page>`);
+  }
+
+  // The element is rendered only once defined: its connectedCallback reads the properties set here.
+  private pageReady(page: keyof typeof lazyPages): boolean {
+    const { tag, load } = lazyPages[page];
+    if (customElements.get(tag)) return true;
+    if (!this.loading.has(tag)) {
+      this.loading.add(tag);
+      load().then(
+        () => this.requestUpdate(),
+        () => {
+          this.loading.delete(tag);
+          this.pageLoadFailed = true;
+        },
+      );
+    }
+    return false;
+  }
+
+  private renderLoading() {
+    if (!this.pageLoadFailed) return html`<div class="missing" aria-busy="true"></div>`;
+    return html`<div class="missing" role="alert"><h1>This page could not load</h1><p>Part of meetpad did not arrive. Check the connection and reload the page.</p></div>`;
   }
 
   override updated(): void {

@@ -9,7 +9,6 @@ import type { MeetingSeriesLinks, Role } from '../../shared/api-types.js';
 import { meetingPath } from '../lib/links.js';
 import { seriesPath } from '../lib/series-links.js';
 import type { MakeSeriesDialog } from './make-series-dialog.js';
-import './make-series-dialog.js';
 
 /** `<series-box>`: series navigation and actions of one meeting. */
 @customElement('series-box')
@@ -62,10 +61,16 @@ export class SeriesBox extends LitElement {
   private standalone() {
     return html`<div class="row">
         <span class="muted">Does this meeting recur?</span>
-        <button type="button" class="make" ?disabled=${this.busy} @click=${() => void this.dialog.show()}>Make this a series</button>
+        <button type="button" class="make" ?disabled=${this.busy} @click=${() => void this.showDialog()}>Make this a series</button>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <make-series-dialog .meetingTitle=${this.meetingTitle}></make-series-dialog>`;
+  }
+
+  // The dialog is its own chunk, loaded when someone asks for it.
+  private async showDialog(): Promise<void> {
+    await import('./make-series-dialog.js');
+    await this.dialog.show();
   }
 
   private seriesView(links: MeetingSeriesLinks) {

@@ -12,11 +12,11 @@ import {
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
-import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
-import { markdown, markdownLanguage } from '@codemirror/lang-markdown';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import { lazySearch } from './lazy-search.js';
+import { markdownSupport } from './markdown-language.js';
 
 /** What a section editor is bound to. */
 export interface EditorOptions {
@@ -62,6 +62,13 @@ const markdownHighlight = HighlightStyle.define([
   { tag: tags.monospace, color: 'var(--code, #b45309)' },
   { tag: tags.quote, color: 'var(--muted, #64748b)', fontStyle: 'italic' },
   { tag: [tags.processingInstruction, tags.contentSeparator, tags.list], color: 'var(--muted, #64748b)' },
+  // Inside fenced code blocks whose language has loaded.
+  { tag: [tags.keyword, tags.operatorKeyword, tags.modifier], color: 'var(--code-keyword, #7c3aed)' },
+  { tag: [tags.string, tags.regexp, tags.attributeValue], color: 'var(--code-string, #047857)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--code-number, #b45309)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--muted, #64748b)', fontStyle: 'italic' },
+  { tag: [tags.typeName, tags.className, tags.tagName], color: 'var(--code-type, #0e7490)' },
+  { tag: [tags.propertyName, tags.attributeName], color: 'var(--code-property, #9d174d)' },
 ]);
 
 /** The extensions for one section editor. */
@@ -71,11 +78,11 @@ export const editorExtensions = (options: EditorOptions): Extension[] => [
   dropCursor(),
   highlightActiveLine(),
   indentOnInput(),
-  highlightSelectionMatches(),
+  lazySearch(),
   syntaxHighlighting(markdownHighlight),
-  markdown({ base: markdownLanguage }),
+  markdownSupport(),
   EditorView.lineWrapping,
-  keymap.of([...yUndoManagerKeymap, ...defaultKeymap, ...searchKeymap, indentWithTab]),
+  keymap.of([...yUndoManagerKeymap, ...defaultKeymap, indentWithTab]),
   placeholder(options.hint),
   EditorView.contentAttributes.of({ 'aria-label': options.label }),
   EditorState.readOnly.of(options.readOnly),

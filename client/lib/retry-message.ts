@@ -6,7 +6,8 @@ const REASONS: Readonly<Record<number, string>> = {
   [CLOSE.shuttingDown]: 'The server is restarting',
   [CLOSE.internal]: 'The server hit an internal error',
   [CLOSE.overloaded]: 'The server is busy',
-  [CLOSE.rateLimited]: 'Too many changes too quickly',
+  // Only presence floods (cursor moves) get 4429: the edits themselves were not refused.
+  [CLOSE.rateLimited]: 'This page sent too many updates too quickly',
 };
 
 /**

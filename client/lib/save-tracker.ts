@@ -18,6 +18,7 @@ export class SaveTracker {
 
   /** The provider's current socket changed or reported progress. */
   socketEvent(socket: WebSocket & SocketCounters): void {
+    if (this.socket !== socket) this.noteUnacked();
     this.socket = socket;
   }
 
@@ -25,6 +26,7 @@ export class SaveTracker {
   state(): SaveState {
     const socket = this.socket;
     const open = socket !== null && socket.readyState === WebSocket.OPEN;
+    if (!open) this.noteUnacked();
     if (open && socket.sentStep2 && socket.acked >= socket.sent) {
       this.pendingLocal = false;
       this.everSaved = true;
@@ -33,5 +35,12 @@ export class SaveTracker {
     if (open && (socket.sent > socket.acked || this.pendingLocal)) return 'saving';
     if (this.pendingLocal) return 'unsaved';
     return this.everSaved ? 'saved' : 'unknown';
+  }
+
+  // Writes a socket sent that the server never acknowledged before it closed (a 4503: the write
+  // failed) are not saved: they stay pending until a later socket's sync has them all acked.
+  private noteUnacked(): void {
+    const socket = this.socket;
+    if (socket && socket.readyState !== WebSocket.OPEN && socket.acked < socket.sent) this.pendingLocal = true;
   }
 }

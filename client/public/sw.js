@@ -1,11 +1,15 @@
 /* meetpad service worker: keeps the app shell so a reload while offline still opens the page.
  * The meeting itself is kept by y-indexeddb; API and WebSocket traffic is never cached here.
  * Bump VERSION when this file's caching rules change; built assets are content-hashed anyway. */
-const VERSION = 'v2';
+const VERSION = 'v3';
 const CACHE = `meetpad-shell-${VERSION}`;
 const SHELL = ['/', '/favicon.svg'];
+// Every JS and CSS file of the build, filled in by vite.config.ts: the meeting page, the editor and
+// the code grammars are chunks loaded on demand, which index.html does not name, and an offline
+// reload needs them too. Empty in the dev server, which does not use this worker.
+const BUILT = [];
 
-// Precaches the shell and the assets index.html refers to (their names are content-hashed).
+// Precaches the shell, the assets index.html refers to and the rest of the build (content-hashed).
 const precache = async () => {
   const cache = await caches.open(CACHE);
   const response = await fetch('/', { cache: 'no-store' });
@@ -13,7 +17,7 @@ const precache = async () => {
   const html = await response.clone().text();
   await cache.put('/', response);
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
-  await cache.addAll([...new Set([...SHELL.slice(1), ...assets])]);
+  await cache.addAll([...new Set([...SHELL.slice(1), ...assets, ...BUILT])]);
 };
 
 self.addEventListener('install', (event) => {

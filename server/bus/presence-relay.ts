@@ -48,8 +48,11 @@ export class PresenceRelay {
     if (this.#stopped) return;
     const { awarenessOwners } = this.#room;
     const remote = this.#remoteFor(instance);
-    const entries = readAwarenessEntries(payload).filter(({ clientId }) => {
+    const entries = readAwarenessEntries(payload).filter(({ clientId, json }) => {
       const owner = awarenessOwners.get(clientId);
+      // A removal of a state this room never held would only leave an entry in awareness.meta
+      // that nothing forgets (awareness-meta.ts forgets departures).
+      if (json === 'null' && !this.#room.awareness.states.has(clientId)) return false;
       // A state may move between instances (its client reconnected elsewhere), never onto a local one's.
       return owner === undefined || owner instanceof RemotePeer;
     });

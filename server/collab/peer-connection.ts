@@ -83,6 +83,8 @@ export class PeerConnection implements Peer {
   readonly #bytes: TokenBucket;
   readonly #awarenessRate: TokenBucket;
   #deferredAwareness: Uint8Array | null = null;
+  // Whether an awareness message came on this connection yet (a reconnecting client announces itself first).
+  #awarenessSeen = false;
   #writeFrames = 0;
   #savedCandidate = 0;
   #savedSent = 0;
@@ -316,16 +318,32 @@ export class PeerConnection implements Peer {
     // The stock y-websocket client sends back every awareness change it receives, other clients'
     // included: an entry the room already holds at that clock or later is such an echo and is
     // skipped. Only a newer clock for someone else's id is a spoof.
-    const own = entries.filter(({ clientId, clock }) => {
+    const first = !this.#awarenessSeen;
+    this.#awarenessSeen = true;
+    const returning: number[] = [];
+    const own = entries.filter(({ clientId, clock, state }) => {
       const owner = room.awarenessOwners.get(clientId);
       if (owner === this) return true;
       // Another instance's client: never this connection's to change. Skipped, not refused: a
       // client that moved here from an instance that died sends its own id, which is released
       // once that instance's states expire (server/bus/).
       if (owner?.remoteInstance !== undefined) return false;
+      // Removing a state the room does not hold changes nothing: it is the echo of a departure,
+      // whose clock may already be forgotten (awareness-meta.ts), and must not claim the id.
+      if (state === null && !room.awareness.states.has(clientId)) return false;
       const known = room.awareness.meta.get(clientId);
-      return known === undefined || clock > known.clock;
+      if (known === undefined || clock > known.clock) return true;
+      // A stock client that reconnects announces its own id first, at the clock it left with
+      // (y-protocols bumps the clock of a removed state only for its own local id): on this
+      // connection's first awareness message, a state at that clock for an id that departed (no
+      // state, no owner) is its return, not an echo. Its old entry is forgotten so it applies.
+      if (first && state !== null && owner === undefined && clock === known.clock && !room.awareness.states.has(clientId)) {
+        returning.push(clientId);
+        return true;
+      }
+      return false;
     });
+    for (const clientId of returning) room.awareness.meta.delete(clientId);
     const fresh = new Set<number>();
     for (const { clientId } of own) {
       const owner = room.awarenessOwners.get(clientId);

@@ -166,6 +166,11 @@ export class RoomRegistry {
     return entry && (entry.state === 'active' || entry.state === 'idle') ? (entry.room ?? undefined) : undefined;
   }
 
+  /** True while the meeting is being deleted here (or closed after a deletion elsewhere): nothing may write it. */
+  isDeleting(id: string): boolean {
+    return this.#deleting.has(id);
+  }
+
   /** Subscribes to the debounced "changed and durable" event of every meeting. */
   onDurableChange(listener: DurableChangeListener): void {
     this.#changes.subscribe(listener);
@@ -195,7 +200,7 @@ export class RoomRegistry {
       release: () => {
         if (released) return;
         released = true;
-        if (peer) entry.room?.peers.delete(peer);
+        if (peer) entry.room?.removePeer(peer);
         entry.holders--;
         if (entry.holders === 0 && entry.state === 'active') this.#idle(entry);
       },
@@ -268,7 +273,7 @@ export class RoomRegistry {
       const opened = await this.#store.openDocument(entry.id);
       let room: Room;
       try {
-        room = new Room(record, opened, this.#options, this.#roomEvents, this.#deps.log, this.#deps.fanout);
+        room = new Room(record, opened, this.#options, this.#roomEvents, this.#deps.log, this.#deps.fanout, this.#deps.clock);
       } catch (error) {
         opened.log.close(); // a stored update Yjs cannot apply: the next load must be able to try again
         throw error;

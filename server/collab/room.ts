@@ -8,10 +8,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { uint32 } from 'lib0/random';
 import { CLOSE } from '../../shared/protocol.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import { MeetingDeletedError, type OpenedDocument, type RecordWrite } from '../storage/meeting-store.js';
 import { rebuildDoc } from '../storage/stored-document.js';
+import { systemClock, type Clock } from '../clock.js';
+import { DepartedMeta } from './awareness-meta.js';
 import { DocumentWriter, type PersistenceSettings } from './document-writer.js';
 import { awarenessFrame, updateFrame } from './wire.js';
 
@@ -49,6 +52,11 @@ export interface RoomEvents {
 const SERVER_ORIGIN = Symbol('server');
 /** The origin of updates already durable elsewhere: fanned out, never appended. */
 const DURABLE_ORIGIN = Symbol('durable');
+/** The origin of the server's own edits (a restore): written like a peer's update, then sent to every peer. */
+const EDIT_ORIGIN = Symbol('edit');
+
+/** True for the transaction origin of `room.edit` (no peer sent it: features must not attribute it to one). */
+export const isServerEdit = (origin: unknown): boolean => origin === EDIT_ORIGIN;
 
 /** One meeting held in memory. */
 export class Room {
@@ -68,14 +76,16 @@ export class Room {
   #pendingAwareness = new Set<number>();
   readonly #changeListeners = new Set<() => void>();
   readonly #entryListeners = new Set<DurableEntryListener>();
+  readonly #emptyListeners = new Set<() => void>();
   readonly #appendWrites: Array<() => readonly RecordWrite[]> = [];
   #changeScheduled = false;
-  readonly #writer: DocumentWriter<Peer>;
+  readonly #writer: DocumentWriter<Peer | undefined>;
   readonly #events: RoomEvents;
   readonly #fanout: RoomFanout | undefined;
   readonly #log: FastifyBaseLogger;
+  readonly #departedMeta: DepartedMeta;
 
-  constructor(record: MeetingRecord, opened: OpenedDocument, settings: PersistenceSettings, events: RoomEvents, log: FastifyBaseLogger, fanout?: RoomFanout) {
+  constructor(record: MeetingRecord, opened: OpenedDocument, settings: PersistenceSettings, events: RoomEvents, log: FastifyBaseLogger, fanout?: RoomFanout, clock: Clock = systemClock) {
     this.id = record.id;
     this.record = record;
     this.#events = events;
@@ -85,13 +95,14 @@ export class Room {
     rebuildDoc(opened.stored, this.doc, SERVER_ORIGIN);
     // A snapshot with nothing after it is already the full state: late joiners get it without re-encoding.
     if (opened.stored.snapshot && opened.stored.updates.length === 0) this.#fullState = opened.stored.snapshot;
-    this.#writer = new DocumentWriter<Peer>(opened.log, opened.stored, settings, () => Y.encodeStateAsUpdate(this.doc), {
+    this.#writer = new DocumentWriter<Peer | undefined>(opened.log, opened.stored, settings, () => Y.encodeStateAsUpdate(this.doc), {
       durable: (update, seq, sender) => this.#fanOut(update, seq, sender),
       failed: (error) => this.#fail(error),
       alsoWrite: () => this.#takeAppendWrites(),
     });
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
+    this.#departedMeta = new DepartedMeta(this.awareness, this.awarenessOwners, clock);
     this.awareness.on('update', this.#onAwarenessChange);
     this.doc.on('update', this.#onDocUpdate);
   }
@@ -138,6 +149,19 @@ export class Room {
       this.#fail(error, CLOSE.internal, 'applying a checked update failed; the meeting is reloaded from disk');
       throw error;
     }
+  }
+
+  /**
+   * Runs `change` on the document in one transaction of the server's own (a restore), through the
+   * same path as a peer's update: appended, durable, then sent to every peer. It runs under a client
+   * id that nothing in the document uses yet, so its items can never collide with an attendee's.
+   * Throws if the room takes no edits.
+   */
+  edit(change: (doc: Y.Doc) => void): void {
+    if (this.#state !== 'open') throw new Error(`meeting ${this.id} takes no edits`);
+    do this.doc.clientID = uint32();
+    while (this.doc.store.clients.has(this.doc.clientID));
+    this.doc.transact(() => change(this.doc), EDIT_ORIGIN);
   }
 
   /**
@@ -190,6 +214,17 @@ export class Room {
     return () => this.#entryListeners.delete(listener);
   }
 
+  /** Calls `listener` each time the room's last peer leaves (history cuts a revision then); returns the unsubscribe. */
+  onLastPeerLeft(listener: () => void): () => void {
+    this.#emptyListeners.add(listener);
+    return () => this.#emptyListeners.delete(listener);
+  }
+
+  /** Removes a peer (its lease ended); when it was the last one, tells the `onLastPeerLeft` listeners. */
+  removePeer(peer: Peer): void {
+    if (this.peers.delete(peer) && this.peers.size === 0) for (const listener of [...this.#emptyListeners]) listener();
+  }
+
   /** The display names of the awareness states `peer` owns in this room (an attendee's identity). */
   namesOf(peer: Peer): string[] {
     const names: string[] = [];
@@ -223,8 +258,11 @@ export class Room {
 
   /** Removes the awareness states a peer introduced (at once, so no ghost cursors remain). */
   removeAwareness(clients: Iterable<number>): void {
-    const ids = [...clients].filter((id) => this.awareness.states.has(id));
+    const all = [...clients];
+    const ids = all.filter((id) => this.awareness.states.has(id));
     if (ids.length) awarenessProtocol.removeAwarenessStates(this.awareness, ids, 'leave');
+    // Ids whose state was already null leave too: their entries are forgotten after a while.
+    this.#departedMeta.departed(all);
   }
 
   /** Closes every peer with a code. */
@@ -246,11 +284,13 @@ export class Room {
   destroy(): void {
     if (this.#state === 'open') this.#state = 'closed';
     this.doc.off('update', this.#onDocUpdate);
+    this.#departedMeta.stop();
     this.awareness.destroy();
     this.doc.destroy();
     this.#fullState = null;
     this.#changeListeners.clear();
     this.#entryListeners.clear();
+    this.#emptyListeners.clear();
     this.#appendWrites.length = 0;
   }
 
@@ -263,7 +303,7 @@ export class Room {
     this.#fullState = null;
     // Every other change comes from a peer through `apply`.
     if (origin === DURABLE_ORIGIN) this.#sendToPeers(update, undefined);
-    else if (this.#state === 'open') this.#writer.add(update, origin as Peer);
+    else if (this.#state === 'open') this.#writer.add(update, origin === EDIT_ORIGIN ? undefined : (origin as Peer));
     if (this.#changeListeners.size && !this.#changeScheduled) {
       this.#changeScheduled = true;
       queueMicrotask(this.#notifyChange);
@@ -308,11 +348,17 @@ export class Room {
   readonly #onAwarenessChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     const first = this.#pendingAwareness.size === 0;
     for (const id of [...added, ...updated, ...removed]) this.#pendingAwareness.add(id);
-    if (first) setImmediate(this.#flushAwareness);
+    if (first) setImmediate(this.#flushAwarenessAfterWrites);
   };
 
+  // A typist's cursor follows its keystroke in the same socket read: send it once that edit is out
+  // (durable and fanned out), so the edit is not queued behind a whole room's awareness frames and
+  // no peer gets a cursor that points at text it does not have yet.
+  readonly #flushAwarenessAfterWrites = (): void => void this.#writer.settled().then(this.#flushAwareness);
+
   readonly #flushAwareness = (): void => {
-    const ids = [...this.#pendingAwareness];
+    // An id whose entry was forgotten meanwhile (awareness-meta.ts) has nothing left to announce.
+    const ids = [...this.#pendingAwareness].filter((id) => this.awareness.meta.has(id));
     this.#pendingAwareness.clear();
     if (this.#state !== 'open' || ids.length === 0) return;
     const frame = awarenessFrame(this.awareness, ids);

@@ -4,6 +4,7 @@
  * the LevelDB lock. Everything is read from disk, so only durable edits are in a backup.
  */
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { backupLines } from '../backup/backup-format.js';
 import type { Config } from '../config.js';
@@ -35,12 +36,22 @@ export const adminRoutes = async (app: FastifyInstance, { config, store }: Admin
     security: SECURITY.admin,
     response: { 200: textAnswer('application/x-ndjson', 'One JSON object per line, UTF-8: a manifest, each meeting (its Yjs state in base64), each record, an end line with the counts.', BACKUP_EXAMPLE), ...failures },
   };
+  // Backups being sent. A download cut short by its client is destroyed by Fastify, which returns
+  // the generator (its LevelDB iterators close). At shutdown the ones still running are cut short
+  // too (a client not reading would hold close() forever; the missing end line tells the backup
+  // tool), and awaited: the generator may be inside a store read, and the store closes next.
+  const streams = new Set<Readable>();
+  app.addHook('preClose', async () => {
+    const running = [...streams];
+    for (const stream of running) stream.destroy();
+    await Promise.all(running.map((stream) => finished(stream).catch(() => {})));
+  });
   // Checked on each route, never by URL prefix: the router decodes paths (`/api/%61dmin/...`).
   app.get('/api/admin/backup', { onRequest: tokenGuard(config.adminToken, 'disabled'), schema }, async (request, reply) => {
     request.log.info('backup started');
-    return reply
-      .type('application/x-ndjson; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(Readable.from(backupLines(store)));
+    const stream = Readable.from(backupLines(store));
+    streams.add(stream);
+    stream.once('close', () => streams.delete(stream));
+    return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(stream);
   });
 };

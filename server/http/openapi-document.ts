@@ -21,6 +21,7 @@ const TAGS = [
   { name: 'series', description: 'Recurring meetings with a rolling action log (GUIDE 1.7).' },
   { name: 'running', description: "The server's clock, attendance and minutes (GUIDE 1.8)." },
   { name: 'webhooks', description: 'Signed, retried deliveries of meeting events (GUIDE 1.11).' },
+  { name: 'history', description: 'Revisions, changes between them, restore, and who wrote what (GUIDE 1.9).' },
   { name: 'collaboration', description: 'The real-time document over y-websocket (GUIDE 1.2).' },
   { name: 'admin', description: 'Server-wide routes for the admin token.' },
   { name: 'operations', description: 'Health, readiness and metrics for load balancers and Prometheus.' },

@@ -4,7 +4,7 @@
  * debounced meeting.updated, the action items new or done since the baseline, meeting.ended with
  * the minutes). It only plans writes; whoever commits them tells the dispatcher afterwards.
  */
-import type { WebhookEvent } from '../../shared/api-types.js';
+import type { Revision, WebhookEvent } from '../../shared/api-types.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { Errors } from '../errors.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
@@ -132,6 +132,16 @@ export class WebhookAnnouncer {
       announcements.push({ type: 'meeting.ended', webhooks, data: (webhook) => dataFor(this.#deps.publicUrl, subject, webhook, { minutes: minutes.get(this.#linkOf(subject, webhook)) ?? '' }) });
     }
     return this.#plan(announcements, [{ collection: WEBHOOK_COLLECTIONS.baseline, key: meetingId, value: changes.baseline }]);
+  }
+
+  /** revision.named: the meeting's current state was kept under a name (GUIDE 1.9); `data.revision` is the revision. */
+  async revisionNamed(meetingId: string, revision: Revision): Promise<Plan> {
+    const record = await this.#deps.store.getMeeting(meetingId);
+    if (!record) return this.#plan([]);
+    const series = await this.#targets.seriesOf(meetingId);
+    const { own, others } = await this.#targets.of(meetingId, series?.id ?? null);
+    const subject: MeetingSubject = { id: meetingId, title: record.title, series };
+    return this.#plan([{ type: 'revision.named', webhooks: [...own, ...others], data: (webhook) => dataFor(this.#deps.publicUrl, subject, webhook, { revision }) }]);
   }
 
   #linkOf(subject: MeetingSubject, webhook: WebhookRecord): string {

@@ -7,11 +7,11 @@
  * Rocket.Chat (`@channel`, `@all`, `@here`) are broken with a word joiner: what people typed into a
  * meeting cannot ping a whole channel.
  */
-import type { WebhookEvent, WebhookFormat } from '../../shared/api-types.js';
+import type { Revision, WebhookEvent, WebhookFormat } from '../../shared/api-types.js';
 import type { ActionItem } from '../../shared/meeting-parser.js';
 
 /** The events a webhook can subscribe to (`ping` is only sent on request, to any webhook). */
-export const WEBHOOK_EVENTS: readonly WebhookEvent[] = ['meeting.created', 'meeting.updated', 'meeting.deleted', 'action_item.created', 'action_item.done', 'meeting.ended', 'ping'];
+export const WEBHOOK_EVENTS: readonly WebhookEvent[] = ['meeting.created', 'meeting.updated', 'meeting.deleted', 'action_item.created', 'action_item.done', 'meeting.ended', 'revision.named', 'ping'];
 
 /** Longest minutes text a chat message carries (chat services cut long messages, Slack at 40,000). */
 export const MAX_CHAT_MINUTES = 30_000;
@@ -25,7 +25,7 @@ export interface MeetingRef {
 
 /** What an event says besides its type: its `data`. */
 export type EventData =
-  | { meeting: MeetingRef; series: { id: string; title: string } | null; actionItem?: ActionItem; minutes?: string; updatedAt?: string }
+  | { meeting: MeetingRef; series: { id: string; title: string } | null; actionItem?: ActionItem; minutes?: string; updatedAt?: string; revision?: Revision }
   | { webhook: { id: string } };
 
 /** The JSON body of an event. */
@@ -71,6 +71,8 @@ export const chatText = (type: WebhookEvent, data: EventData): string => {
       const shown = minutes.length > MAX_CHAT_MINUTES ? `${cut(minutes)}\n\n… (the rest: ${url})` : minutes;
       return `Meeting ${meeting} ended. Minutes:\n\n${shown}`;
     }
+    case 'revision.named':
+      return `Version ${quoted(chatSafe(data.revision?.name ?? ''))} of ${meeting} was saved`;
     default:
       return `meetpad: ${type} ${meeting}`;
   }

@@ -4,6 +4,7 @@
  * in the same batch as the meeting itself), and the service behind the routes.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Revision } from '../../shared/api-types.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Config } from '../config.js';
@@ -37,6 +38,8 @@ export class Webhooks {
   readonly #dispatcher: Dispatcher;
   readonly #tracker: ChangeTracker;
   readonly #ownership: Ownership;
+  readonly #announcer: WebhookAnnouncer;
+  readonly #store: MeetingStore;
   readonly #log: FastifyBaseLogger;
   readonly #clock: Clock;
   readonly #retryMs: number;
@@ -53,7 +56,8 @@ export class Webhooks {
     this.#ownership = new Ownership(store, clock, shared);
     const timing = { retryMs: config.webhookRetryMs, giveUpMs: config.webhookGiveUpMs, timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhookAllowPrivate };
     this.#dispatcher = new Dispatcher(timing, { store, clock, log, keyring, ownership: this.#ownership });
-    const announcer = new WebhookAnnouncer({ store, registry, meetings, minutes, dispatcher: this.#dispatcher, ownership: this.#ownership, clock, publicUrl: config.publicUrl });
+    this.#store = store;
+    const announcer = (this.#announcer = new WebhookAnnouncer({ store, registry, meetings, minutes, dispatcher: this.#dispatcher, ownership: this.#ownership, clock, publicUrl: config.publicUrl }));
     this.#tracker = new ChangeTracker(
       { store, registry, clock, log, ownership: this.#ownership, announce: (id) => announcer.changed(id) },
       { debounceMs: config.webhookDebounceMs, retryMs: config.webhookRetryMs },
@@ -67,6 +71,14 @@ export class Webhooks {
   async start(): Promise<void> {
     await this.#ownership.start(() => this.#scan());
     if (!this.#ownership.shared) await this.#scan();
+  }
+
+  /** Announces a named revision (revision.named): its deliveries are queued once durable. */
+  async revisionNamed(meetingId: string, revision: Revision): Promise<void> {
+    const plan = await this.#announcer.revisionNamed(meetingId, revision);
+    if (plan.writes.length === 0) return;
+    await this.#store.writeRecords(plan.writes);
+    plan.committed();
   }
 
   /** Stops sending (what is pending stays in the outbox for the next start). */

@@ -9,6 +9,7 @@ import { CLOSE, SYNC } from '../../shared/protocol.js';
 import { upgradeStatus } from '../helpers/clients.js';
 import { createMeeting, type CreatedMeeting, type TestServer } from '../helpers/server.js';
 import { EMPTY_UPDATE, closeRaw, exportText, meetingState, openRaw, roundTrip, startServer, syncMsg } from './hostile-helpers.js';
+import { statusOf } from '../helpers/responses.js';
 
 const EVIL = 'https://evil.example';
 
@@ -59,8 +60,8 @@ describe('meeting keys', () => {
         expect(await response.text()).not.toContain('# Mine');
       }
       for (const key of [mine.editKey, mine.viewKey]) {
-        expect((await call(server, 'GET', path, { bearer: key })).status).toBe(200);
-        expect((await call(server, 'GET', path, { query: key })).status).toBe(200);
+        expect(await statusOf(call(server, 'GET', path, { bearer: key }))).toBe(200);
+        expect(await statusOf(call(server, 'GET', path, { query: key }))).toBe(200);
       }
     }
     const asViewer = (await (await call(server, 'GET', `/api/meetings/${mine.id}`, { bearer: mine.viewKey })).json()) as Record<string, unknown>;
@@ -73,15 +74,15 @@ describe('meeting keys', () => {
   it('deleting a meeting needs its edit key, from no foreign Origin', async () => {
     const doomed = await createMeeting(server.url);
     const path = `/api/meetings/${doomed.id}`;
-    for (const { what, options } of wrongKeys()) expect((await call(server, 'DELETE', path, options)).status, what).toBe(401);
+    for (const { what, options } of wrongKeys()) expect(await statusOf(call(server, 'DELETE', path, options)), what).toBe(401);
     const asViewer = await call(server, 'DELETE', path, { bearer: doomed.viewKey });
     expect(asViewer.status).toBe(403);
     expect(await errorCode(asViewer)).toBe('edit_key_required');
     const crossSite = await call(server, 'DELETE', path, { bearer: doomed.editKey, origin: EVIL });
     expect(crossSite.status).toBe(403);
     expect(await errorCode(crossSite)).toBe('origin_not_allowed');
-    expect((await call(server, 'GET', path, { bearer: doomed.editKey })).status).toBe(200);
-    expect((await call(server, 'DELETE', path, { bearer: doomed.editKey, origin: server.url })).status).toBe(204);
+    expect(await statusOf(call(server, 'GET', path, { bearer: doomed.editKey }))).toBe(200);
+    expect(await statusOf(call(server, 'DELETE', path, { bearer: doomed.editKey, origin: server.url }))).toBe(204);
     // Deleted, said only to its key holders; to anyone else it is unknown.
     const gone = await call(server, 'GET', path, { bearer: doomed.viewKey });
     expect(gone.status).toBe(410);
@@ -93,24 +94,26 @@ describe('meeting keys', () => {
 
   it('creating a meeting from a foreign Origin is refused; same-origin and Origin-less tools may', async () => {
     const crossSite = await call(server, 'POST', '/api/meetings', { origin: EVIL, body: { title: 'csrf' } });
+    await crossSite.body?.cancel();
     expect(crossSite.status).toBe(403);
-    expect((await call(server, 'POST', '/api/meetings', { origin: 'null', body: {} })).status).toBe(403);
-    expect((await call(server, 'POST', '/api/meetings', { origin: server.url, body: {} })).status).toBe(201);
-    expect((await call(server, 'POST', '/api/meetings', { body: {} })).status).toBe(201);
+    expect(await statusOf(call(server, 'POST', '/api/meetings', { origin: 'null', body: {} }))).toBe(403);
+    expect(await statusOf(call(server, 'POST', '/api/meetings', { origin: server.url, body: {} }))).toBe(201);
+    expect(await statusOf(call(server, 'POST', '/api/meetings', { body: {} }))).toBe(201);
   });
 
   it('reads from a foreign Origin get no CORS permission to read the answer', async () => {
     const response = await call(server, 'GET', `/api/meetings/${mine.id}/export.md`, { bearer: mine.viewKey, origin: EVIL });
+    await response.body?.cancel();
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('meeting ids that try to leave their route are refused with 400 before any storage access', async () => {
     for (const id of ['..%2f..%2fpackage.json', '..%2F..%2F.env', 'short', 'a'.repeat(65), 'abc%00defghij', 'abcdefgh%20ij']) {
-      expect((await call(server, 'GET', `/api/meetings/${id}`, { bearer: mine.editKey })).status, id).toBe(400);
-      expect((await call(server, 'GET', `/api/meetings/${id}/export.md`, { bearer: mine.editKey })).status, id).toBe(400);
+      expect(await statusOf(call(server, 'GET', `/api/meetings/${id}`, { bearer: mine.editKey })), id).toBe(400);
+      expect(await statusOf(call(server, 'GET', `/api/meetings/${id}/export.md`, { bearer: mine.editKey })), id).toBe(400);
       expect(await upgradeStatus(server.wsUrl, `/collab/${id}?key=${mine.editKey}`), id).toBe(400);
     }
-    expect((await call(server, 'GET', '/api/meetings/abcdefgh-unknown', { bearer: mine.editKey })).status).toBe(404);
+    expect(await statusOf(call(server, 'GET', '/api/meetings/abcdefgh-unknown', { bearer: mine.editKey }))).toBe(404);
   });
 
   it('a malformed percent-encoding in the upgrade path is a 400, not a server error', async () => {
@@ -168,21 +171,19 @@ describe('creation and admin tokens', () => {
 
   it('creating a meeting needs the creation token when one is configured', async () => {
     for (const bearer of [undefined, '', 'wrong', adminToken, `${createToken}x`]) {
-      const response = await call(server, 'POST', '/api/meetings', { body: {}, ...(bearer !== undefined ? { bearer } : {}) });
-      expect(response.status, String(bearer)).toBe(401);
+      expect(await statusOf(call(server, 'POST', '/api/meetings', { body: {}, ...(bearer !== undefined ? { bearer } : {}) })), String(bearer)).toBe(401);
     }
-    expect((await fetch(`${server.url}/api/meetings?key=${createToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
-    expect((await call(server, 'POST', '/api/meetings', { body: {}, bearer: createToken, origin: EVIL })).status).toBe(403);
-    expect((await call(server, 'POST', '/api/meetings', { body: {}, bearer: createToken })).status).toBe(201);
+    expect(await statusOf(fetch(`${server.url}/api/meetings?key=${createToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }))).toBe(401);
+    expect(await statusOf(call(server, 'POST', '/api/meetings', { body: {}, bearer: createToken, origin: EVIL }))).toBe(403);
+    expect(await statusOf(call(server, 'POST', '/api/meetings', { body: {}, bearer: createToken }))).toBe(201);
   });
 
   it('the server-wide list needs the admin token', async () => {
     const created = (await (await call(server, 'POST', '/api/meetings', { body: { title: 'Listed' }, bearer: createToken })).json()) as CreatedMeeting;
     for (const bearer of [undefined, '', 'wrong', createToken, created.editKey, `${adminToken}x`, adminToken.slice(1)]) {
-      const response = await call(server, 'GET', '/api/meetings', bearer !== undefined ? { bearer } : {});
-      expect(response.status, String(bearer)).toBe(401);
+      expect(await statusOf(call(server, 'GET', '/api/meetings', bearer !== undefined ? { bearer } : {})), String(bearer)).toBe(401);
     }
-    expect((await fetch(`${server.url}/api/meetings?token=${adminToken}`)).status).toBe(401);
+    expect(await statusOf(fetch(`${server.url}/api/meetings?token=${adminToken}`))).toBe(401);
     const listed = await call(server, 'GET', '/api/meetings', { bearer: adminToken });
     expect(listed.status).toBe(200);
     const body = (await listed.json()) as { meetings: Array<Record<string, unknown>> };

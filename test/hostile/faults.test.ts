@@ -17,6 +17,7 @@ import { CLOSE, SYNC } from '../../shared/protocol.js';
 import { joinMeeting, type Attendee } from '../helpers/clients.js';
 import { createMeeting, tempDir, waitFor } from '../helpers/server.js';
 import { exportText, joinObserver, mulberry32, openRaw, pageText, syncMsg, type Observer } from './hostile-helpers.js';
+import { statusOf } from '../helpers/responses.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'dist/server/main.js');
@@ -219,7 +220,7 @@ describe('process faults', () => {
     expect(message).toMatch(/lock/i);
     expect(message).toContain(dataDir);
     // The first server is unharmed.
-    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    expect(await statusOf(fetch(`${first.url}/readyz`))).toBe(200);
     first.process.kill('SIGTERM');
     expect((await first.exited).code).toBe(0);
   });
@@ -259,8 +260,8 @@ describe('full disk', () => {
       await new Promise((r) => setTimeout(r, 2));
     }
     // The process is up, not ready, and still serves what it stored.
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    await waitFor(async () => (await fetch(`${server.url}/readyz`)).status === 503, '/readyz to turn red');
+    expect(await statusOf(fetch(`${server.url}/healthz`))).toBe(200);
+    await waitFor(async () => await statusOf(fetch(`${server.url}/readyz`)) === 503, '/readyz to turn red');
     writer.provider.disconnect();
     const served = await exportText(server.url, meeting.id, meeting.viewKey);
     expect(served.status).toBe(200);

@@ -36,6 +36,7 @@ import {
   concat,
   varUint,
 } from './hostile-helpers.js';
+import { statusOf } from '../helpers/responses.js';
 
 const MAX_FRAME = 64 * 1024;
 const INDEX_HTML = '<!doctype html><title>meetpad</title>';
@@ -72,7 +73,7 @@ let edits = 0;
 /** Nothing changed, the server is up, and the observer was never disconnected and still edits. */
 const expectUnchanged = async (scene: Scene): Promise<void> => {
   const { server, meeting, observer, before } = scene;
-  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  expect(await statusOf(fetch(`${server.url}/healthz`))).toBe(200);
   expect(await meetingState(server, meeting.id, meeting.editKey)).toEqual(before);
   expect(observer.closes).toEqual([]);
   expect(pageText(observer.doc)).toBe(before.exported);
@@ -586,6 +587,7 @@ describe('deleted meetings', () => {
       }
     })();
     const deleted = await fetch(`${server.url}/api/meetings/${meeting.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${meeting.editKey}` } });
+    await deleted.body?.cancel();
     expect(deleted.status).toBe(204);
     await waitFor(() => live.closes.includes(CLOSE.deleted), 'the live client to get 4404');
     expect((await writer.closed).code).toBe(CLOSE.deleted);
@@ -598,7 +600,7 @@ describe('deleted meetings', () => {
     await waitFor(() => stale.closes.length >= closesBefore + 3, 'the stale client to try three times');
     expect(stale.provider.synced).toBe(false);
     expect(await upgradeStatus(server.wsUrl, `/collab/${meeting.id}?key=${meeting.editKey}`)).toBe(410);
-    expect((await fetch(`${server.url}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.editKey}` } })).status).toBe(410);
+    expect(await statusOf(fetch(`${server.url}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.editKey}` } }))).toBe(410);
     expect((await exportText(server.url, meeting.id, meeting.editKey)).status).toBe(410);
     await server.app.meetpad.store.settled();
     expect(await server.app.meetpad.store.getMeeting(meeting.id)).toBeUndefined();
@@ -667,6 +669,6 @@ describe('static files', () => {
       if (status === 200) expect(body, path).toBe(INDEX_HTML);
       else expect([400, 403, 404], `${path} answered ${status}`).toContain(status);
     }
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await statusOf(fetch(`${server.url}/healthz`))).toBe(200);
   });
 });

@@ -14,6 +14,7 @@ import { restore } from '../../server/cli/restore.js';
 import { joinMeeting, pageOf } from '../helpers/clients.js';
 import { createMeeting, startTestServer, tempDir, waitFor, type CreatedMeeting } from '../helpers/server.js';
 import { ROOT, runScript } from './ops-helpers.js';
+import { statusOf } from '../helpers/responses.js';
 
 const ADMIN_TOKEN = 'backup-admin-token';
 const dirs: string[] = [];
@@ -52,7 +53,7 @@ describe('backup and restore', () => {
     await notes.put(`${typed.id}!note`, { text: 'kept with its meeting ✓' });
     await notes.put('not-a-meeting', { text: 'kept on its own' });
     await notes.put(`${deleted.id}!gone`, { text: 'deleted with its meeting' });
-    expect((await fetch(`${live.url}/api/meetings/${deleted.id}?key=${deleted.editKey}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await statusOf(fetch(`${live.url}/api/meetings/${deleted.id}?key=${deleted.editKey}`, { method: 'DELETE' }))).toBe(204);
     const meetings = [imported, templated, typed];
 
     // An attendee is still typing (connected) while the backup runs.
@@ -75,7 +76,7 @@ describe('backup and restore', () => {
     const records = (await file(online, 'records.ndjson')).toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as { collection: string; key: string });
     expect(manifest.records).toBe(records.length);
     expect(records.filter((r) => r.collection === 'backup-test').map((r) => r.key).sort()).toEqual([`${typed.id}!note`, 'not-a-meeting'].sort());
-    expect(records.filter((r) => r.collection !== 'backup-test' && !['webhook-baseline', 'webhook-changes'].includes(r.collection))).toEqual([]);
+    expect(records.filter((r) => r.collection !== 'backup-test' && !['webhook-baseline', 'webhook-changes', 'revisions', 'revision-pieces', 'revision-heads', 'authorship'].includes(r.collection))).toEqual([]);
     expect(records.filter((r) => r.key.startsWith(deleted.id))).toEqual([]);
     expect(manifest.meetings.toSorted()).toEqual(meetings.map((m) => m.id).toSorted());
     for (const meeting of meetings) {

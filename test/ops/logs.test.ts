@@ -7,6 +7,7 @@ import { joinMeeting, upgradeStatus } from '../helpers/clients.js';
 import { waitFor } from '../helpers/server.js';
 import { notesOf } from '../../shared/doc-schema.js';
 import { startLoggedServer, type LoggedServer } from './ops-helpers.js';
+import { statusOf } from '../helpers/responses.js';
 
 const ADMIN_TOKEN = 'admin-token-that-must-not-be-logged';
 const CREATE_TOKEN = 'create-token-that-must-not-be-logged';
@@ -31,14 +32,14 @@ describe('logs', () => {
     const meeting = (await created.json()) as { id: string; editKey: string; viewKey: string };
     const secrets = [meeting.editKey, meeting.viewKey, ADMIN_TOKEN, CREATE_TOKEN, METRICS_TOKEN];
 
-    expect((await fetch(`${url}/api/meetings/${meeting.id}?key=${meeting.editKey}`)).status).toBe(200);
-    expect((await fetch(`${url}/api/meetings/${meeting.id}/export.md?key=${meeting.viewKey}`)).status).toBe(200);
-    expect((await fetch(`${url}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.viewKey}` } })).status).toBe(200);
-    expect((await fetch(`${url}/api/meetings/${meeting.id}?key=${meeting.viewKey}x`)).status).toBe(401);
-    expect((await fetch(`${url}/no/such/page?key=${meeting.editKey}&token=${ADMIN_TOKEN}`)).status).toBe(404);
-    expect((await fetch(`${url}/api/meetings`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
-    expect((await fetch(`${url}/api/admin/backup`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
-    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
+    expect(await statusOf(fetch(`${url}/api/meetings/${meeting.id}?key=${meeting.editKey}`))).toBe(200);
+    expect(await statusOf(fetch(`${url}/api/meetings/${meeting.id}/export.md?key=${meeting.viewKey}`))).toBe(200);
+    expect(await statusOf(fetch(`${url}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.viewKey}` } }))).toBe(200);
+    expect(await statusOf(fetch(`${url}/api/meetings/${meeting.id}?key=${meeting.viewKey}x`))).toBe(401);
+    expect(await statusOf(fetch(`${url}/no/such/page?key=${meeting.editKey}&token=${ADMIN_TOKEN}`))).toBe(404);
+    expect(await statusOf(fetch(`${url}/api/meetings`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).toBe(200);
+    expect(await statusOf(fetch(`${url}/api/admin/backup`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }))).toBe(200);
+    expect(await statusOf(fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }))).toBe(200);
     expect(await upgradeStatus(wsUrl, `/collab/${meeting.id}?key=${meeting.editKey}x`)).toBe(401);
 
     const editor = await joinMeeting(wsUrl, meeting.id, meeting.editKey);
@@ -49,7 +50,7 @@ describe('logs', () => {
     await waitFor(() => server!.logs.some((line) => line.includes('refused')), 'the view-key write to be refused and logged');
     editor.destroy();
     viewer.destroy();
-    expect((await fetch(`${url}/api/meetings/${meeting.id}?key=${meeting.editKey}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await statusOf(fetch(`${url}/api/meetings/${meeting.id}?key=${meeting.editKey}`, { method: 'DELETE' }))).toBe(204);
     await server.close();
     const logs = server.logs;
     server = undefined;

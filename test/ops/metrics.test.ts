@@ -9,6 +9,7 @@ import { createMeeting, startTestServer, waitFor, type TestServer } from '../hel
 import { notesOf } from '../../shared/doc-schema.js';
 import { MESSAGE, SYNC, encodeSaved, frameKind } from '../../shared/protocol.js';
 import { sample, scrape } from './ops-helpers.js';
+import { statusOf } from '../helpers/responses.js';
 
 const total = (text: string, name: string): number =>
   text
@@ -115,8 +116,8 @@ describe('/metrics', () => {
 
   it('asks for the metrics token when one is configured', async () => {
     const a = await server({ metricsToken: 'scrape-secret' });
-    expect((await fetch(`${a.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${a.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(await statusOf(fetch(`${a.url}/metrics`))).toBe(401);
+    expect(await statusOf(fetch(`${a.url}/metrics`, { headers: { authorization: 'Bearer wrong' } }))).toBe(401);
     expect(sample(await scrape(a.url, 'scrape-secret'), 'meetpad_meetings_loaded')).toBe(0);
   });
 

@@ -15,6 +15,8 @@
 import type { MeetpadApp } from '../../server/app.js';
 import { bearer, type ApiRequest, type Fixtures } from './openapi-fixtures.js';
 import { WEBHOOK_ROUTE_CASES } from './webhook-api-cases.js';
+import { AUTHORSHIP_ROUTE_CASES } from './authorship-api-cases.js';
+import { HISTORY_ROUTE_CASES } from './history-api-cases.js';
 
 /** One request and the status it must get. */
 export interface ApiCase {
@@ -185,4 +187,6 @@ export const ROUTE_CASES: Record<string, RouteCases> = {
     errors: [{ name: 'no such file', status: 404, request: () => ({ method: 'HEAD', url: '/assets/missing.js' }) }],
   },
   ...WEBHOOK_ROUTE_CASES,
+  ...AUTHORSHIP_ROUTE_CASES,
+  ...HISTORY_ROUTE_CASES,
 };

@@ -1,0 +1,107 @@
+/**
+ * Author colours in Chromium: two people type under different names; with the colours on, each
+ * span of the editors carries its author's colour and name (the server's attribution), the legend
+ * lists them, and the choice survives a reload.
+ */
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorColor } from '../../client/lib/author-color.js';
+import { createMeeting, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { artifactsDir, launchBrowser, openMeeting, typeAtEnd, waitForStatus, watchProblems, type PageProblems } from './browser.js';
+
+/** The text of each author's spans in a section, in document order. */
+const spansOf = (page: Page, section: 'agenda' | 'notes'): Promise<Array<{ author: string; text: string; style: string }>> =>
+  page.locator(`meeting-section.${section} .cm-content .cm-author`).evaluateAll((els) =>
+    els.map((e) => ({ author: e.getAttribute('data-author') ?? '', text: e.textContent ?? '', style: getComputedStyle(e).boxShadow })),
+  );
+
+/** `#rrggbb` as the browser's computed styles write it. */
+const rgb = (hex: string): string => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+
+const textBy = async (page: Page, section: 'agenda' | 'notes', author: string): Promise<string> =>
+  (await spansOf(page, section)).filter((s) => s.author === author).map((s) => s.text).join('');
+
+describe('author colours in the editor', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const problems: PageProblems[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("colours each span in its author's colour with the name, for everyone, remembered across a reload", async () => {
+    const meeting = await createMeeting(server.url, { markdown: '# Planning\n\n# Notes\n\n' });
+    const link = `${server.url}/m/${meeting.id}#key=${meeting.editKey}`;
+    const attendee = async (name: string): Promise<Page> => {
+      const context = await browser.newContext({ viewport: { width: 1300, height: 850 } });
+      contexts.push(context);
+      problems.push(await watchProblems(context));
+      const page = await context.newPage();
+      await openMeeting(page, link, name);
+      await waitForStatus(page, 'live');
+      return page;
+    };
+    const alice = await attendee('Alice');
+    const bob = await attendee('Bob');
+
+    await typeAtEnd(alice, 'notes', 'Alice writes the first line.\n');
+    await waitForStatus(alice, 'live', 'saved');
+    await typeAtEnd(bob, 'notes', 'Bob adds a second one.\n');
+    await typeAtEnd(bob, 'agenda', '\n1. Budget (Bob)\n');
+    await waitForStatus(bob, 'live', 'saved');
+    await typeAtEnd(alice, 'agenda', '2. Hiring (Alice)\n');
+    await waitForStatus(alice, 'live', 'saved');
+
+    // Off by default: no colours.
+    expect(await alice.locator('button.author-toggle').getAttribute('aria-pressed')).toBe('false');
+    expect(await alice.locator('.cm-author').count()).toBe(0);
+
+    for (const page of [alice, bob]) {
+      await page.locator('button.author-toggle').click();
+      expect(await page.locator('button.author-toggle').getAttribute('aria-pressed')).toBe('true');
+      // Marks stop at line ends: a span's text has no line breaks.
+      await waitFor(async () => (await textBy(page, 'notes', 'Alice')) === 'Alice writes the first line.', "Alice's notes coloured");
+      await waitFor(async () => (await textBy(page, 'notes', 'Bob')).startsWith('Bob adds a second one.'), "Bob's notes coloured");
+      await waitFor(async () => (await textBy(page, 'agenda', 'Bob')).includes('1. Budget (Bob)'), "Bob's agenda coloured");
+      await waitFor(async () => (await textBy(page, 'agenda', 'Alice')).includes('2. Hiring (Alice)'), "Alice's agenda coloured");
+      // The initial content has no known author and no colour.
+      expect((await spansOf(page, 'agenda')).map((s) => s.text).join('')).not.toContain('Planning');
+      for (const span of [...(await spansOf(page, 'notes')), ...(await spansOf(page, 'agenda'))]) {
+        expect(['Alice', 'Bob']).toContain(span.author);
+        expect(span.style).toContain(rgb(authorColor(span.author)));
+      }
+      // The name shows on hover, and the legend lists both.
+      expect(await page.locator('meeting-section.notes .cm-author[data-author="Bob"]').first().getAttribute('title')).toBe('Bob');
+      await waitFor(async () => (await page.locator('author-legend .who').allInnerTexts()).sort().join() === 'Alice,Bob', 'the legend');
+    }
+    expect(authorColor('Alice')).not.toBe(authorColor('Bob'));
+    const dir = await artifactsDir();
+    await alice.screenshot({ path: join(dir, 'author-colors.png') });
+
+    // Remote typing arrives coloured after the map is refetched.
+    await typeAtEnd(bob, 'notes', 'Bob again.');
+    await waitFor(async () => (await textBy(alice, 'notes', 'Bob')).includes('Bob again.'), "Bob's new text coloured at Alice's");
+
+    // Remembered: after a reload the colours are still on; switched off, they go.
+    await alice.reload();
+    await waitForStatus(alice, 'live');
+    expect(await alice.locator('button.author-toggle').getAttribute('aria-pressed')).toBe('true');
+    await waitFor(async () => (await textBy(alice, 'notes', 'Alice')).startsWith('Alice writes the first line.'), 'colours after the reload');
+    await alice.locator('button.author-toggle').click();
+    await waitFor(async () => (await alice.locator('.cm-author').count()) === 0, 'colours off');
+    expect(await alice.locator('author-legend').count()).toBe(0);
+  });
+
+  it('no page logged an error', () => {
+    expect(problems.flatMap((p) => p.errors)).toEqual([]);
+  });
+});
