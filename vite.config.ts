@@ -63,21 +63,49 @@ const caretDomHelpers = (): Plugin => ({
   },
 });
 
-// The service worker precaches every emitted JS and CSS file, chunks loaded on demand included:
-// their names are written into the `BUILT` list of the copied sw.js.
+// What the service worker keeps, written into the copied sw.js: `SHELL_ASSETS`, precached at
+// install, is the entry and the start page with what they import (the start page's budget holds
+// for a first visit, worker included); `ROUTE_ASSETS` maps a page's path prefix to its chunks, for
+// a worker installed while such a page is open (those chunks loaded before it took control). Code
+// grammars and the search panel are left out: the worker keeps them once a page fetches them.
+const PAGES: Record<string, string> = { '/m/': 'client/elements/meeting-page.ts', '/s/': 'client/elements/series-page.ts' };
+const ON_DEMAND = /^assets\/(lang-[a-z]+|search)-/;
+
 const precacheList = (): Plugin => {
-  let files: string[] = [];
+  let shell: string[] = [];
+  let routes: Record<string, string[]> = {};
   return {
     name: 'meetpad:precache-list',
     apply: 'build',
     generateBundle(_options, bundle) {
-      files = Object.keys(bundle).filter((name) => /^assets\/.+\.(js|css)$/.test(name)).map((name) => `/${name}`).sort();
+      const chunks = new Map(Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [[c.fileName, c] as const] : [])));
+      // A chunk with what it imports, statically only, or also on demand (less the grammars and search).
+      const closure = (roots: string[], dynamic: boolean): string[] => {
+        const seen = new Set<string>();
+        const visit = (name: string): void => {
+          const chunk = chunks.get(name);
+          if (!chunk || seen.has(name) || (dynamic && ON_DEMAND.test(name))) return;
+          seen.add(name);
+          for (const css of chunk.viteMetadata?.importedCss ?? []) seen.add(css);
+          for (const next of [...chunk.imports, ...(dynamic ? chunk.dynamicImports : [])]) visit(next);
+        };
+        roots.forEach(visit);
+        return [...seen].map((name) => `/${name}`).sort();
+      };
+      const chunkOf = (module: string): string => {
+        const found = [...chunks.values()].find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith(module));
+        if (!found) throw new Error(`precache list: no chunk for ${module}`);
+        return found.fileName;
+      };
+      const entries = [...chunks.values()].filter((c) => c.isEntry).map((c) => c.fileName);
+      shell = closure([...entries, chunkOf('client/elements/start-page.ts')], false);
+      routes = Object.fromEntries(Object.entries(PAGES).map(([prefix, module]) => [prefix, closure([chunkOf(module)], true).filter((f) => !shell.includes(f))]));
     },
     async writeBundle(options) {
       const sw = join(options.dir ?? '', 'sw.js');
       const source = await readFile(sw, 'utf8');
-      const filled = source.replace('const BUILT = [];', `const BUILT = ${JSON.stringify(files)};`);
-      if (filled === source) throw new Error('sw.js has no `const BUILT = [];` to fill in');
+      const filled = source.replace('const SHELL_ASSETS = [];', `const SHELL_ASSETS = ${JSON.stringify(shell)};`).replace('const ROUTE_ASSETS = {};', `const ROUTE_ASSETS = ${JSON.stringify(routes)};`);
+      if (!filled.includes(`const SHELL_ASSETS = ${JSON.stringify(shell)};`) || !filled.includes('const ROUTE_ASSETS = {"')) throw new Error('sw.js has no `const SHELL_ASSETS = [];` and `const ROUTE_ASSETS = {};` to fill in');
       await writeFile(sw, filled);
     },
   };

@@ -32,7 +32,7 @@ export const Errors = {
   BadRevision: createError('bad_revision', 'Revision ids are whole numbers of 1 to 10 digits: %s', 400),
   BadRevisionName: createError('bad_revision_name', 'A revision name is one line of 1 to 100 characters: %s', 400),
   RevisionNotFound: createError('revision_not_found', 'This meeting has no revision %s', 404),
-  TooManyRevisions: createError('too_many_revisions', 'This meeting has the most named and restore revisions it may keep (%s)', 409),
+  TooManyRevisions: createError('too_many_revisions', 'This meeting has the most named revisions it may keep (%s)', 409),
   TooLarge: createError('too_large', '%s', 413),
   StorageUnavailable: createError('storage_unavailable', 'The server cannot read or save meetings right now: %s', 503),
 } as const;

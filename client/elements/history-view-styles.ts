@@ -61,6 +61,16 @@ export const historyViewStyles = [
     .changes-section h3 { font-size: 0.8rem; letter-spacing: 0.06em; text-transform: uppercase; color: var(--muted); margin: 0.8rem 0 0.4rem; }
     .changes-section:first-of-type h3 { margin-top: 0.2rem; }
     .same { font-weight: 400; text-transform: none; letter-spacing: 0; }
+    history-changes { display: block; }
+    button.section-toggle { font: inherit; text-transform: inherit; letter-spacing: inherit; color: inherit; border: none; background: none; padding: 0.1rem 0.3rem; margin-left: -0.3rem; }
+    button.section-toggle:hover { color: var(--text); background: var(--surface-2); }
+    .caret { display: inline-block; width: 1em; }
+    button.fold { display: block; width: 100%; text-align: left; margin: 0.15rem 0; padding: 0.1rem 0.6rem; font-family: var(--mono); font-size: 0.8rem; color: var(--muted);
+      background: var(--surface-2); border: 1px dashed var(--border); border-radius: 6px; }
+    button.fold:hover { color: var(--text); border-color: var(--accent); }
+    pre.changes.unfolded { background: color-mix(in srgb, var(--surface-2) 70%, transparent); border-radius: 4px; }
+    pre.changes.unfolded:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+    .no-changes { margin: 0.2rem 0; font-size: 0.95rem; }
     ins, del { border-radius: 3px; padding: 0 1px; }
     ins { text-decoration: none; color: #1f2937; background: var(--c-bg, #dcfce7); box-shadow: inset 0 -2px 0 var(--c, #16a34a); }
     del { text-decoration: line-through 2px var(--c, #dc2626); color: var(--muted); background: color-mix(in srgb, var(--c-bg, #fee2e2) 55%, transparent); }

@@ -10,10 +10,11 @@ import { HistoryController, type HistoryTab } from '../controllers/history-contr
 import type { HistoryScope, Revision } from '../lib/history-api.js';
 import { MarkdownRenderer } from '../lib/markdown.js';
 import { markdownStyles } from '../lib/markdown-styles.js';
-import { authorChips, changesView, restoreNote, revisionTime, revisionTitle } from './history-parts.js';
+import { authorChips, restoreNote, revisionTime, revisionTitle } from './history-parts.js';
 import { historyViewStyles } from './history-view-styles.js';
 import type { HistoryChangedEvent } from './history-actions.js';
 import './history-actions.js';
+import './history-changes.js';
 
 /** While the slider is dragged, a revision not seen yet is fetched once it stays this long. */
 const DRAG_DEBOUNCE_MS = 120;
@@ -126,7 +127,7 @@ export class HistoryView extends LitElement {
       const shown = h.shownChanges;
       const fresh = shown?.from === pair[0] && shown.to === pair[1];
       return html`<div class="content ${fresh ? '' : 'stale'}" data-tab="changes" data-from=${shown?.from ?? ''} data-to=${shown?.to ?? ''} aria-busy=${fresh ? 'false' : 'true'}>
-        ${error}${fresh ? nothing : html`<p class="loading">Loading…</p>`}${shown ? changesView(shown.changes) : nothing}</div>`;
+        ${error}${fresh ? nothing : html`<p class="loading">Loading…</p>`}<history-changes .changes=${shown?.changes ?? null}></history-changes></div>`;
     }
     const shown = h.shown;
     const fresh = shown?.rev === h.selectedId;

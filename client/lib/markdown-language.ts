@@ -9,21 +9,38 @@ import { Language, LanguageDescription, LanguageSupport, ParseContext } from '@c
 import { markdownKeymap, markdownLanguage, pasteURLAsLink } from '@codemirror/lang-markdown';
 import { parseCode, type MarkdownParser } from '@lezer/markdown';
 
+// A grammar chunk that cannot be fetched (offline and not cached) stays pending until the browser
+// is back online, then is tried again: a rejected load would be forgotten by CodeMirror and
+// retried, and logged, at every re-parse. The block stays plain text meanwhile.
+const whenOnline =
+  <T>(load: () => Promise<T>): (() => Promise<T>) =>
+  () =>
+    load().catch(
+      () =>
+        new Promise<T>((resolve) => {
+          const retry = (): void => {
+            window.removeEventListener('online', retry);
+            resolve(whenOnline(load)());
+          };
+          window.addEventListener('online', retry);
+        }),
+    );
+
 // Each `load` is its own chunk, fetched the first time a fence asks for it.
 const fencedLanguages: readonly LanguageDescription[] = [
   LanguageDescription.of({
     name: 'JavaScript',
     alias: ['js', 'javascript', 'jsx', 'mjs', 'cjs', 'node', 'ecmascript'],
-    load: () => import('@codemirror/lang-javascript').then((m) => m.javascript({ jsx: true })),
+    load: whenOnline(() => import('@codemirror/lang-javascript').then((m) => m.javascript({ jsx: true }))),
   }),
   LanguageDescription.of({
     name: 'TypeScript',
     alias: ['ts', 'typescript', 'tsx', 'mts', 'cts'],
-    load: () => import('@codemirror/lang-javascript').then((m) => m.javascript({ jsx: true, typescript: true })),
+    load: whenOnline(() => import('@codemirror/lang-javascript').then((m) => m.javascript({ jsx: true, typescript: true }))),
   }),
-  LanguageDescription.of({ name: 'JSON', alias: ['json', 'jsonc', 'json5'], load: () => import('@codemirror/lang-javascript').then((m) => m.javascript()) }),
-  LanguageDescription.of({ name: 'CSS', alias: ['css'], load: () => import('@codemirror/lang-css').then((m) => m.css()) }),
-  LanguageDescription.of({ name: 'HTML', alias: ['html', 'htm', 'xhtml', 'svg', 'xml'], load: () => import('@codemirror/lang-html').then((m) => m.html()) }),
+  LanguageDescription.of({ name: 'JSON', alias: ['json', 'jsonc', 'json5'], load: whenOnline(() => import('@codemirror/lang-javascript').then((m) => m.javascript())) }),
+  LanguageDescription.of({ name: 'CSS', alias: ['css'], load: whenOnline(() => import('@codemirror/lang-css').then((m) => m.css())) }),
+  LanguageDescription.of({ name: 'HTML', alias: ['html', 'htm', 'xhtml', 'svg', 'xml'], load: whenOnline(() => import('@codemirror/lang-html').then((m) => m.html())) }),
 ];
 
 // What lang-markdown's own code parser does: a loaded language parses at once; an unloaded one

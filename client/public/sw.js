@@ -1,15 +1,32 @@
 /* meetpad service worker: keeps the app shell so a reload while offline still opens the page.
  * The meeting itself is kept by y-indexeddb; API and WebSocket traffic is never cached here.
  * Bump VERSION when this file's caching rules change; built assets are content-hashed anyway. */
-const VERSION = 'v3';
+const VERSION = 'v4';
 const CACHE = `meetpad-shell-${VERSION}`;
 const SHELL = ['/', '/favicon.svg'];
-// Every JS and CSS file of the build, filled in by vite.config.ts: the meeting page, the editor and
-// the code grammars are chunks loaded on demand, which index.html does not name, and an offline
-// reload needs them too. Empty in the dev server, which does not use this worker.
-const BUILT = [];
+// Filled in by vite.config.ts (empty in the dev server, which does not use this worker).
+// The entry and the start page with what they import: all a first visit downloads, worker included.
+const SHELL_ASSETS = [];
+// A page's path prefix -> its chunks: kept at install or activation while such a page is open, since
+// it loaded them before this worker controlled it. Grammars and search are in neither list: like
+// every other built asset, they are kept when a page fetches them (the fetch handler below).
+const ROUTE_ASSETS = {};
 
-// Precaches the shell, the assets index.html refers to and the rest of the build (content-hashed).
+// The routes' chunks for every open window of this origin.
+const routeAssets = async () => {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const paths = windows.map((client) => new URL(client.url).pathname);
+  return Object.entries(ROUTE_ASSETS).flatMap(([prefix, files]) => (paths.some((p) => p.startsWith(prefix)) ? files : []));
+};
+
+// Keeps the files not kept yet (content-hashed: a kept one never changes).
+const keep = async (cache, files) => {
+  const kept = await Promise.all(files.map((file) => cache.match(file)));
+  const missing = files.filter((_, i) => !kept[i]);
+  if (missing.length > 0) await cache.addAll(missing);
+};
+
+// Precaches the shell, the assets index.html refers to, the start page, and open pages' chunks.
 const precache = async () => {
   const cache = await caches.open(CACHE);
   const response = await fetch('/', { cache: 'no-store' });
@@ -17,7 +34,7 @@ const precache = async () => {
   const html = await response.clone().text();
   await cache.put('/', response);
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
-  await cache.addAll([...new Set([...SHELL.slice(1), ...assets, ...BUILT])]);
+  await keep(cache, [...new Set([...SHELL.slice(1), ...assets, ...SHELL_ASSETS, ...(await routeAssets())])]);
 };
 
 self.addEventListener('install', (event) => {
@@ -29,7 +46,11 @@ self.addEventListener('activate', (event) => {
     caches
       .keys()
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith('meetpad-shell-') && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      .then(() => self.clients.claim())
+      // A page that went on to a meeting while this worker installed loaded its chunks uncontrolled.
+      .then(() => Promise.all([caches.open(CACHE), routeAssets()]))
+      .then(([cache, files]) => keep(cache, files))
+      .catch(() => undefined), // best effort: a page fetching a chunk later keeps it anyway
   );
 });
 

@@ -4,7 +4,9 @@
  * fresh ids would grow a room's map for as long as the room stays loaded. A departed id's entry is
  * kept for DEPARTED_META_MS, long enough that the echoes of its last states still in flight from
  * stock clients are recognised as echoes (peer-connection.ts compares their clocks with it), and
- * then deleted.
+ * then deleted. Departures are also numbered (a counter per room, not time: clocks may stand
+ * still): a connection notes the number when it joins, and an id that left after that may be an
+ * echo of a state the connection was sent, never its own return.
  */
 import type { Awareness } from 'y-protocols/awareness';
 import type { Clock, TimerHandle } from '../clock.js';
@@ -18,8 +20,9 @@ export class DepartedMeta {
   readonly #owners: ReadonlyMap<number, unknown>;
   readonly #clock: Clock;
   readonly #delayMs: number;
-  // Client id -> when it left (clock time).
-  readonly #departed = new Map<number, number>();
+  // Client id -> when it left (clock time) and its departure's number.
+  readonly #departed = new Map<number, { at: number; seq: number }>();
+  #sequence = 0;
   #timer: TimerHandle | null = null;
   #stopped = false;
 
@@ -37,6 +40,16 @@ export class DepartedMeta {
     return this.#departed.size;
   }
 
+  /** The number of the latest departure (0 before any). */
+  get sequence(): number {
+    return this.#sequence;
+  }
+
+  /** The number of `id`'s latest departure, or undefined if it is not a departure still remembered. */
+  departureOf(id: number): number | undefined {
+    return this.#departed.get(id)?.seq;
+  }
+
   /** Notes that `ids` left (their states are removed, or were already null). */
   departed(ids: Iterable<number>): void {
     if (this.#stopped) return;
@@ -45,7 +58,7 @@ export class DepartedMeta {
       // The room's own id holds no state, but its entry is the awareness object's own.
       if (id === this.#awareness.clientID) continue;
       this.#departed.delete(id);
-      this.#departed.set(id, now);
+      this.#departed.set(id, { at: now, seq: ++this.#sequence });
     }
     if (this.#departed.size && !this.#timer) this.#schedule(this.#delayMs);
   }
@@ -72,7 +85,7 @@ export class DepartedMeta {
     if (this.#stopped) return;
     const now = this.#clock.now();
     // Kept in departure order (re-marking moves an id to the end): stop at the first one not due.
-    for (const [id, at] of this.#departed) {
+    for (const [id, { at }] of this.#departed) {
       if (now - at < this.#delayMs) return this.#schedule(at + this.#delayMs - now);
       this.#departed.delete(id);
       // Back, or still someone's (a connected peer that cleared its state): marked again when it leaves.

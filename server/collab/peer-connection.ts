@@ -85,6 +85,8 @@ export class PeerConnection implements Peer {
   #deferredAwareness: Uint8Array | null = null;
   // Whether an awareness message came on this connection yet (a reconnecting client announces itself first).
   #awarenessSeen = false;
+  // The room's departure count when this connection joined: ids that left later were sent to it.
+  #joinedDepartures = 0;
   #writeFrames = 0;
   #savedCandidate = 0;
   #savedSent = 0;
@@ -153,6 +155,7 @@ export class PeerConnection implements Peer {
     if (room.deleted) return this.close(CLOSE.deleted, 'meeting deleted');
     if (!room.accepting) return this.close(CLOSE.storageUnavailable, 'storage unavailable');
     this.#room = room;
+    this.#joinedDepartures = room.departures;
     this.#lease.join(this);
     this.send(syncStep1Frame(Y.encodeStateVector(room.doc)));
     const present = [...room.awareness.getStates().keys()];
@@ -322,6 +325,8 @@ export class PeerConnection implements Peer {
     this.#awarenessSeen = true;
     const returning: number[] = [];
     const own = entries.filter(({ clientId, clock, state }) => {
+      // The room's own id (no state, but y-protocols treats it as the server's local state).
+      if (clientId === room.awareness.clientID) return false;
       const owner = room.awarenessOwners.get(clientId);
       if (owner === this) return true;
       // Another instance's client: never this connection's to change. Skipped, not refused: a
@@ -336,8 +341,10 @@ export class PeerConnection implements Peer {
       // A stock client that reconnects announces its own id first, at the clock it left with
       // (y-protocols bumps the clock of a removed state only for its own local id): on this
       // connection's first awareness message, a state at that clock for an id that departed (no
-      // state, no owner) is its return, not an echo. Its old entry is forgotten so it applies.
-      if (first && state !== null && owner === undefined && clock === known.clock && !room.awareness.states.has(clientId)) {
+      // state, no owner) before this connection joined is its return: an id that left later may be
+      // the echo of a state this connection was sent. Its old entry is forgotten so it applies.
+      const departed = room.departureOf(clientId);
+      if (first && state !== null && owner === undefined && clock === known.clock && !room.awareness.states.has(clientId) && departed !== undefined && departed <= this.#joinedDepartures) {
         returning.push(clientId);
         return true;
       }

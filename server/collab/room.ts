@@ -256,6 +256,16 @@ export class Room {
     return () => this.#changeListeners.delete(listener);
   }
 
+  /** The number of the room's latest awareness departure (a connection notes it when it joins). */
+  get departures(): number {
+    return this.#departedMeta.sequence;
+  }
+
+  /** The number of `clientId`'s latest departure, or undefined if it is not a recent departure. */
+  departureOf(clientId: number): number | undefined {
+    return this.#departedMeta.departureOf(clientId);
+  }
+
   /** Removes the awareness states a peer introduced (at once, so no ghost cursors remain). */
   removeAwareness(clients: Iterable<number>): void {
     const all = [...clients];

@@ -58,7 +58,7 @@ export const historyRoutes = async (app: FastifyInstance, { meetings, history, r
       onRequest: anyKey,
       schema: {
         summary: 'The revisions of a meeting',
-        description: 'Newest first: kept automatically (after a pause in typing, at least every 10 minutes of editing, when the last attendee leaves, around a restore) or named. Automatic revisions thin out as they age; named and restore revisions stay.',
+        description: 'Newest first: kept automatically (after a pause in typing, at least every 10 minutes of editing, when the last attendee leaves, around a restore) or named. Automatic and restore revisions thin out as they age (the newest always stays); named revisions stay.',
         operationId: 'listRevisions',
         tags,
         security: SECURITY.anyMeetingKey,
@@ -130,7 +130,7 @@ export const historyRoutes = async (app: FastifyInstance, { meetings, history, r
       schemaErrorFormatter: codedAs(Errors.BadRevisionName),
       schema: {
         summary: 'Name the current state',
-        description: `Keeps the meeting as it is now as a named revision (never thinned). When nothing changed since an automatic revision, that one gets the name; since a revision with the same name, that one is the answer. At most ${MAX_KEPT_REVISIONS} named and restore revisions per meeting (then 409 \`too_many_revisions\`).`,
+        description: `Keeps the meeting as it is now as a named revision (never thinned). When nothing changed since an automatic revision, that one gets the name; since a revision with the same name, that one is the answer. At most ${MAX_KEPT_REVISIONS} named revisions per meeting (then 409 \`too_many_revisions\`).`,
         operationId: 'nameRevision',
         tags,
         security: SECURITY.meetingEditKey,
@@ -155,7 +155,7 @@ export const historyRoutes = async (app: FastifyInstance, { meetings, history, r
       schemaErrorFormatter: badRevision,
       schema: {
         summary: 'Restore a revision',
-        description: `The agenda and notes become the revision's text through minimal edits that everyone sees live (typing meanwhile is kept); the state before is kept as a revision first, and the restore ends with a revision of kind \`restore\`. Nothing in the history changes. Counts towards the ${MAX_KEPT_REVISIONS} named and restore revisions a meeting may keep (then 409 \`too_many_revisions\`).`,
+        description: `The agenda and notes become the revision's text through minimal edits that everyone sees live (typing meanwhile is kept); the state before is kept as a revision first, and the restore ends with a revision of kind \`restore\`. Nothing in the history changes. A restore revision has no name: it is thinned like the automatic ones and never refused for the cap on named revisions.`,
         operationId: 'restoreRevision',
         tags,
         security: SECURITY.meetingEditKey,

@@ -17,8 +17,6 @@ export interface HistoryReader {
   cut(meetingId: string, options: { kind: RevisionKind; name?: string; restoredFrom?: number }): Promise<RevisionMeta>;
   /** A cut under a lease on the room (refused for a meeting being deleted). */
   cutLeased(meetingId: string, options: { kind: RevisionKind; name?: string }): Promise<RevisionMeta>;
-  /** Throws TooManyRevisions when no named or restore revision may be added. */
-  checkRoom(meetingId: string): Promise<void>;
 }
 
 /** The API's JSON of a revision. */

@@ -18,7 +18,6 @@ import { RevisionLog, type CutRequest, type CutResult, type CutSource } from './
 import { leaseError } from './restore.js';
 import { RoomRecorder } from './revision-recorder.js';
 import { metaOf, type RevisionKind, type RevisionMeta } from './revision-records.js';
-import { MAX_KEPT_REVISIONS } from './revision-timing.js';
 
 export type { RevisionMeta } from './revision-records.js';
 /** Who wrote what, per meeting (server/history/authorship*.ts). */
@@ -63,12 +62,6 @@ export class History {
   /** One revision, or undefined. */
   get(meetingId: string, seq: number): Promise<RevisionMeta | undefined> {
     return this.#revisions.get(meetingId, seq);
-  }
-
-  /** Throws TooManyRevisions when the meeting cannot keep another named or restore revision. */
-  async checkRoom(meetingId: string): Promise<void> {
-    const kept = (await this.#revisions.list(meetingId)).filter((each) => each.kind !== 'auto').length;
-    if (kept >= MAX_KEPT_REVISIONS) throw new Errors.TooManyRevisions(String(MAX_KEPT_REVISIONS));
   }
 
   /** The Markdown export of a revision, byte for byte as it was; undefined for an unknown revision. */

@@ -55,7 +55,6 @@ export class Restorer {
     const { registry, history } = this.#deps;
     const spans = await history.changes(meetingId, seq, seq);
     if (!spans) throw new Errors.RevisionNotFound(String(seq));
-    await history.checkRoom(meetingId);
     const lease = registry.lease(meetingId);
     try {
       const room = await lease.room.catch(leaseError);

@@ -90,7 +90,7 @@ export class RevisionLog {
   /**
    * Cuts a revision from `source`. `written` (called before the cut's lock is released) sees
    * what was written, in cut order. Resolves with undefined when the meeting was gone. Throws
-   * TooManyRevisions when a named or restore revision would pass MAX_KEPT_REVISIONS.
+   * TooManyRevisions when a named revision would pass MAX_KEPT_REVISIONS (restores never do: they are thinned).
    */
   cut(meetingId: string, request: CutRequest, source: CutSource, written?: (result: CutResult) => void): Promise<CutResult | undefined> {
     return this.#lock.run(meetingId, async () => {
@@ -141,8 +141,8 @@ export class RevisionLog {
     // Naming an unchanged state again with the last revision's name: that revision, as it is.
     if (last && cut.empty && request.kind === 'named' && last.kind === 'named' && last.name === (request.name ?? null)) return this.#kept(source, [], last);
     const all = await this.list(meetingId);
-    // Named and restore revisions are never thinned: their number is bounded instead.
-    if (request.kind !== 'auto' && all.filter((each) => each.kind !== 'auto').length >= MAX_KEPT_REVISIONS) throw new Errors.TooManyRevisions(String(MAX_KEPT_REVISIONS));
+    // Named revisions are never thinned: their number is bounded instead.
+    if (request.kind === 'named' && all.filter((each) => each.kind === 'named').length >= MAX_KEPT_REVISIONS) throw new Errors.TooManyRevisions(String(MAX_KEPT_REVISIONS));
     const writes: RecordWrite[] = [];
     let record: RevisionRecord;
     let thinned: number[] = [];

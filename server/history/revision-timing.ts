@@ -20,6 +20,13 @@ export const DAY_MS = 86_400_000;
 export const VIEW_IDLE_MS = 60_000;
 /** At most this many meetings' history views are kept in memory. */
 export const MAX_VIEWS = 4;
+/**
+ * The history views together hold at most about this much (bytes of the pieces replayed plus their
+ * snapshots); the least recently used go first. One view alone may hold more while it is in use.
+ */
+export const VIEWS_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Exported revision texts cached across every view, at most this many bytes (UTF-16) together. */
+export const TEXT_CACHE_BYTES = 16 * 1024 * 1024;
 
-/** At most this many named and restore revisions per meeting (they are never thinned); more is 409 too_many_revisions. */
+/** At most this many named revisions per meeting (they are never thinned); naming more is 409 too_many_revisions. */
 export const MAX_KEPT_REVISIONS = 1_000;

@@ -1,9 +1,9 @@
 /**
- * Thinning (README "History"): the newest revision, named and restore revisions are never thinned.
- * Automatic revisions older than 24 hours are kept at most one per clock hour (UTC; the latest of
- * the hour), older than 30 days at most one per day (UTC; the latest of the day). A thinned
- * revision's piece is folded into the next revision that stays, its authors added to that one's:
- * every revision that stays replays exactly as before.
+ * Thinning (README "History"): the newest revision and named revisions are never thinned.
+ * Automatic revisions (restores included: they have no name) older than 24 hours are kept at most
+ * one per clock hour (UTC; the latest of the hour), older than 30 days at most one per day (UTC;
+ * the latest of the day). A thinned revision's piece is folded into the next revision that stays,
+ * its authors added to that one's: every revision that stays replays exactly as before.
  */
 import type { RecordWrite } from '../storage/meeting-store.js';
 import { decodePiece, encodePiece, metaOf, REVISION_PIECES, revisionKey, REVISIONS, type RevisionMeta, type RevisionRecord, type StoredPiece } from './revision-records.js';
@@ -17,12 +17,13 @@ export type Thinnable = Pick<RevisionRecord, 'seq' | 'at' | 'kind'>;
 export const revisionsToThin = (revisions: readonly Thinnable[], now: number): number[] => {
   if (revisions.length === 0) return [];
   const newest = Math.max(...revisions.map((r) => r.seq));
-  // Per bucket, the latest automatic revision (highest seq: seqs follow time) stays; the newest
+  // Per bucket, the latest unnamed revision (highest seq: seqs follow time) stays; the newest
   // revision counts in its bucket, so an older one of the same hour goes.
   const latest = new Map<string, number>();
   const bucketed: Array<[string, number]> = [];
   for (const revision of revisions) {
-    if (revision.kind !== 'auto') continue;
+    // Restore revisions are automatic ones: only a name keeps a revision for good.
+    if (revision.kind === 'named') continue;
     const age = now - revision.at;
     const bucket = age > THIN_DAILY_AFTER_MS ? `d${Math.floor(revision.at / DAY_MS)}` : age > THIN_HOURLY_AFTER_MS ? `h${Math.floor(revision.at / HOUR_MS)}` : null;
     if (bucket === null) continue;

@@ -1,9 +1,10 @@
 /**
- * Starts the servers under test as child processes on 127.0.0.1: meetpad (`dist/server/main.js`)
- * and the reference (`reference-server.mjs`: @y/websocket-server 0.1.1 + y-leveldb 0.2.0). Both get
- * the same node flags and the same probe (heap numbers over IPC); meetpad's per-address and
- * per-connection rate limits are raised because all load comes from one address and the reference
- * has no such limits.
+ * Starts the servers under test as child processes on 127.0.0.1: meetpad (`dist/server/main.js`),
+ * the reference (`reference-server.mjs`: @y/websocket-server 0.1.1 + y-leveldb 0.2.0) and
+ * Hocuspocus 4 (`hocuspocus-server.mjs`: extension-database on LevelDB, or on PostgreSQL with Redis
+ * for the scale-out deployments). All get the same node flags and the same probe (heap numbers over
+ * IPC); meetpad's per-address and per-connection rate limits are raised because all load comes from
+ * one address and the peers have no such limits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { cpuSeconds, memory } from './proc.js';
 import { sleep } from './stats.js';
 
-/** Which server (of the two the scenarios compare). */
-export type Kind = 'meetpad' | 'reference';
-/** Any server the benchmarks start: also Hocuspocus 4 with its Redis and database extensions (hocuspocus-server.mjs). */
-export type ServerKind = Kind | 'hocuspocus';
+/** Which server (of the three the single-instance scenarios compare). */
+export type Kind = 'meetpad' | 'reference' | 'hocuspocus';
+/** Any server the benchmarks start (the scale-out deployments run the same three scripts). */
+export type ServerKind = Kind;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -53,7 +54,7 @@ export interface Server {
   wsUrl(meeting: Meeting, options?: { acks?: boolean }): string;
   /** The URL attendee `index` of a meeting uses (a cluster spreads them over its instances); default wsUrl. */
   wsUrlFor?(meeting: Meeting, index: number): string;
-  /** Reference only: resolves once y-leveldb's write queue has drained. */
+  /** Reference: resolves once y-leveldb's write queue has drained; Hocuspocus: once no store is debounced or running. */
   flushed(): Promise<void>;
   cpuSeconds(): number;
   memory(): { rssMiB: number; peakRssMiB: number };
@@ -63,6 +64,8 @@ export interface Server {
   stop(): Promise<void>;
   /** kill -9, wait for exit. */
   kill9(): Promise<void>;
+  /** End of a scenario: kill -9, or with BENCH_CPU_PROF a clean stop (so the profile gets written). */
+  end(): Promise<void>;
   /** Everything the process wrote to stderr. */
   stderr: string[];
 }
@@ -103,9 +106,11 @@ export const startServer = async (kind: ServerKind, options: StartOptions): Prom
     kind === 'meetpad'
       ? { ...parentEnv, PORT: String(port), HOST, DATA_DIR: options.dataDir, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...MEETPAD_BENCH_ENV, ...options.env }
       : kind === 'hocuspocus'
-        ? { ...parentEnv, PORT: String(port), HOST, ...options.env }
+        ? { ...parentEnv, PORT: String(port), HOST, BENCH_DATA_DIR: options.dataDir, ...options.env }
         : { ...parentEnv, PORT: String(port), HOST, BENCH_DATA_DIR: options.dataDir };
-  const script = join(ROOT, kind === 'meetpad' ? 'dist/server/main.js' : kind === 'hocuspocus' ? 'test/bench/hocuspocus-server.mjs' : 'test/bench/reference-server.mjs');
+  // BENCH_MEETPAD_MAIN=dist/server/other.js runs another build of meetpad (before/after comparisons).
+  const meetpadMain = process.env.BENCH_MEETPAD_MAIN ?? 'dist/server/main.js';
+  const script = join(ROOT, kind === 'meetpad' ? meetpadMain : kind === 'hocuspocus' ? 'test/bench/hocuspocus-server.mjs' : 'test/bench/reference-server.mjs');
   const spawnedAt = performance.now();
   // BENCH_LOG_LEVEL=info (say) keeps meetpad's log lines too, with its stderr.
   const logs = process.env.BENCH_LOG_LEVEL !== undefined;
@@ -169,7 +174,8 @@ export const startServer = async (kind: ServerKind, options: StartOptions): Prom
       }),
     stop: async () => {
       if (profDir && !exitedYet) {
-        // Let --cpu-prof write its profile: meetpad drains on SIGTERM anyway; the reference needs a clean exit.
+        // Let --cpu-prof write its profile: meetpad drains on SIGTERM anyway; the reference needs a
+        // clean exit; Hocuspocus stores what is debounced on SIGTERM, then exits.
         if (kind === 'reference') child.send('exit');
         else child.kill('SIGTERM');
         await exited;
@@ -178,6 +184,7 @@ export const startServer = async (kind: ServerKind, options: StartOptions): Prom
       await waitExit('SIGTERM');
     },
     kill9: () => waitExit('SIGKILL'),
+    end: () => (profDir ? server.stop() : waitExit('SIGKILL')),
   };
   if (options.noWait) return server;
   await waitReady(server, base);

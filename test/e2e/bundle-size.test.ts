@@ -69,6 +69,32 @@ describe('what each page downloads', () => {
     expect(fetched.names().filter((name) => /^(meeting-page|lang-|search)/.test(name))).toEqual([]);
   });
 
+  it(`with its service worker installed, the start page's first visit still downloads at most ${START_PAGE_BUDGET / 1024} kB gzip of JavaScript`, async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    // Every file the page or its worker asked for, and whatever the worker keeps in its caches.
+    const requested = new Set<string>();
+    context.on('request', (request) => requested.add(new URL(request.url()).pathname));
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.locator('start-page button').first().waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker to take control');
+    await page.waitForLoadState('networkidle');
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      return urls;
+    });
+    expect(cached).toContain('/');
+    const scripts = [...new Set([...requested, ...cached])].filter((path) => path.startsWith('/assets/') && path.endsWith('.js'));
+    const sizes = await Promise.all(scripts.map(async (path) => gzipSync(Buffer.from(await (await fetch(`${server.url}${path}`)).arrayBuffer())).length));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(total, scripts.join(' ')).toBeLessThanOrEqual(START_PAGE_BUDGET);
+    expect(scripts.filter((path) => /^\/assets\/(meeting-page|lang-|search)/.test(path))).toEqual([]);
+  });
+
   it(`a meeting is editable with at most ${MEETING_PAGE_BUDGET / 1024} kB gzip of JavaScript, without code grammars or search`, async () => {
     const meeting = await createMeeting(server.url, { title: 'Budget', markdown: '# Agenda\n\n- one\n\n# Notes\n\nNo code here.\n' });
     const page = await freshPage();

@@ -58,6 +58,52 @@ describe('an attendee who reconnects', () => {
     await closeRaw(echoing);
   });
 
+  it('does not take the echo of a state that left after the connection joined for a return', async () => {
+    const server = await started();
+    const meeting = await createMeeting(server.url, { title: 'Echo race' });
+    const anna = await openRaw(server.wsUrl, meeting.id, meeting.editKey);
+    anna.send(awarenessMsg(awarenessPayload([{ clientId: 4242, clock: 3, json: state('Anna') }])));
+    expect(await roundTrip(anna)).toBe(true);
+    const room = server.app.meetpad.registry.loadedRoom(meeting.id)!;
+    // Bob (a stock client without a local state) joins and is sent Anna's state; Anna leaves
+    // before Bob's first awareness message, which echoes that state.
+    const bob = await openRaw(server.wsUrl, meeting.id, meeting.editKey);
+    expect(await roundTrip(bob)).toBe(true);
+    await closeRaw(anna);
+    await waitFor(() => !room.awareness.states.has(4242), 'the state to be removed');
+    bob.send(awarenessMsg(awarenessPayload([{ clientId: 4242, clock: 3, json: state('Anna') }])));
+    expect(await roundTrip(bob)).toBe(true);
+    expect(room.awareness.states.has(4242)).toBe(false);
+    expect(room.awarenessOwners.has(4242)).toBe(false);
+
+    // Anna's real return, on a connection opened after she left, is still accepted.
+    const back = await openRaw(server.wsUrl, meeting.id, meeting.editKey);
+    back.send(awarenessMsg(awarenessPayload([{ clientId: 4242, clock: 3, json: state('Anna') }])));
+    expect(await roundTrip(back)).toBe(true);
+    const owner = room.awarenessOwners.get(4242);
+    expect(owner && room.namesOf(owner)).toEqual(['Anna']);
+    await closeRaw(back);
+    await closeRaw(bob);
+  });
+
+  it("never lets a connection claim the room's own awareness client id", async () => {
+    const server = await started();
+    const meeting = await createMeeting(server.url, { title: 'Own id' });
+    const mallory = await openRaw(server.wsUrl, meeting.id, meeting.editKey);
+    expect(await roundTrip(mallory)).toBe(true);
+    const room = server.app.meetpad.registry.loadedRoom(meeting.id)!;
+    const own = room.awareness.clientID;
+    const clock = room.awareness.meta.get(own)!.clock;
+    // At the room's clock (what a return looks like) and past it (what a new state looks like).
+    mallory.send(awarenessMsg(awarenessPayload([{ clientId: own, clock, json: state('Server') }])));
+    expect(await roundTrip(mallory)).toBe(true);
+    mallory.send(awarenessMsg(awarenessPayload([{ clientId: own, clock: clock + 1, json: state('Server') }])));
+    expect(await roundTrip(mallory)).toBe(true);
+    expect(room.awareness.getLocalState()).toBeNull();
+    expect(room.awarenessOwners.has(own)).toBe(false);
+    await closeRaw(mallory);
+  });
+
   it("keeps the name for the offline edits a stock provider sends when it reconnects", async () => {
     const server = await started();
     const meeting = await createMeeting(server.url, { markdown: '# Agenda\n\n# Notes\n\nSeeded. ' });

@@ -108,6 +108,8 @@ export const HISTORY_ROUTE_CASES: Record<string, RouteCases> = {
           return { method: 'POST', url: `/api/meetings/${meeting.id}/revisions/${revision.id}/restore`, headers: bearer(meeting.editKey) };
         },
       },
+      // The cap is on named revisions: a restore (unnamed, thinned like automatic ones) passes it.
+      { name: 'restored past the named cap', status: 200, ownApp: fillUp, request: () => ({ method: 'POST', url: `/api/meetings/${CAPPED.id}/revisions/1/restore`, headers: bearer(CAPPED.key) }) },
     ],
     errors: [
       { name: 'unknown revision', status: 404, request: (fx) => ({ method: 'POST', url: `/api/meetings/${fx.meeting.id}/revisions/999999/restore`, headers: bearer(fx.meeting.editKey) }) },

@@ -11,7 +11,8 @@ import type { CreatedMeeting } from '../../shared/api-types.js';
 import { agendaOf, notesOf } from '../../shared/doc-schema.js';
 import { REVISION_MAX_MS, REVISION_PAUSE_MS } from '../../server/history/revision-timing.js';
 import type { RevisionMeta } from '../../server/history/history.js';
-import { joinMeeting, type Attendee } from '../helpers/clients.js';
+import type { Attendee } from '../helpers/clients.js';
+import { joinAs } from './history-api-helpers.js';
 import { ManualClock, settle } from '../helpers/manual-clock.js';
 import { createMeeting, startTestServer, tempDir, waitFor, type TestServer } from '../helpers/server.js';
 
@@ -28,16 +29,7 @@ const start = async (dataDir: string, clock: ManualClock): Promise<TestServer> =
   return server;
 };
 
-const join = async (server: TestServer, meeting: CreatedMeeting, name: string): Promise<Attendee> => {
-  const attendee = await joinMeeting(server.wsUrl, meeting.id, meeting.editKey);
-  cleanups.push(() => attendee.destroy());
-  attendee.provider.awareness.setLocalStateField('user', { name, color: '#336699' });
-  await waitFor(() => {
-    const room = server.app.meetpad.registry.loadedRoom(meeting.id);
-    return room && [...room.peers].some((peer) => room.namesOf(peer).includes(name));
-  }, `the server to know ${name}`);
-  return attendee;
-};
+const join = (server: TestServer, meeting: CreatedMeeting, name: string): Promise<Attendee> => joinAs(cleanups, server, meeting, name);
 
 const liveExport = async (server: TestServer, meeting: CreatedMeeting): Promise<string> => {
   const response = await fetch(`${server.url}/api/meetings/${meeting.id}/export.md?key=${meeting.viewKey}`);

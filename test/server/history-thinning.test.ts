@@ -21,7 +21,7 @@ const NOW = Date.UTC(2026, 2, 1, 12, 0);
 const revision = (seq: number, at: number, kind: RevisionKind = 'auto') => ({ seq, at, kind });
 
 describe('thinning', () => {
-  it('keeps recent, named, restore and the newest revisions; older automatic ones one per hour, then one per day', () => {
+  it('keeps recent, named and the newest revisions; older automatic and restore ones one per hour, then one per day', () => {
     const old = Date.UTC(2026, 0, 10, 10, 0); // more than 30 days before NOW
     const twoDays = Date.UTC(2026, 1, 27, 9, 0); // between 24 hours and 30 days
     const revisions = [
@@ -32,13 +32,15 @@ describe('thinning', () => {
       revision(5, old + DAY), // alone on its day
       revision(6, twoDays + 10 * MINUTE), // same hour as 7
       revision(7, twoDays + 50 * MINUTE),
-      revision(8, twoDays + 65 * MINUTE), // next hour
-      revision(9, twoDays + 66 * MINUTE, 'restore'),
+      revision(8, twoDays + 65 * MINUTE), // next hour, where a restore comes later
+      revision(9, twoDays + 66 * MINUTE, 'restore'), // a restore is automatic: the latest of its hour stays
       revision(10, NOW - 23 * HOUR), // younger than 24 hours: all stay
       revision(11, NOW - 23 * HOUR + MINUTE),
       revision(12, NOW - MINUTE),
     ];
-    expect(revisionsToThin(revisions, NOW)).toEqual([1, 2, 6]);
+    expect(revisionsToThin(revisions, NOW)).toEqual([1, 2, 6, 8]);
+    // An older restore goes like any automatic revision; a named one never does.
+    expect(revisionsToThin([revision(1, old, 'restore'), revision(2, old + MINUTE), revision(3, old + 2 * MINUTE, 'named')], NOW)).toEqual([1]);
     // The newest is never thinned, however old, and counts as its hour's (or day's) one.
     expect(revisionsToThin([revision(1, old), revision(2, old + MINUTE)], NOW)).toEqual([1]);
     expect(revisionsToThin([revision(2, old + MINUTE), revision(1, old)], NOW)).toEqual([1]);
