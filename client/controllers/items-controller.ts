@@ -1,13 +1,15 @@
 /**
  * Follows a meeting's agenda and notes and keeps what the shared parser (GUIDE 1.6) reads out of
- * them: the action items, each with a Yjs anchor on its checkbox, and the decisions. Re-parsed at
- * most once per animation frame; ticking goes through the anchor, so it lands on the item the
- * person saw even when others typed above it since.
+ * them: the action items, each with a Yjs anchor on its checkbox, and the decisions. Re-parsed
+ * when the page's DerivedSchedule runs (with the preview, so a preview checkbox's line is that of
+ * an item parsed from the same text); ticking goes through the anchor, so it lands on the item
+ * the person saw even when others typed above it since.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
 import { agendaOf, notesOf, type SectionName } from '../../shared/doc-schema.js';
 import { parseMeeting, type ParsedActionItem, type ParsedDecision } from '../../shared/meeting-parser.js';
+import type { DerivedSchedule } from '../lib/derived-schedule.js';
 import { anchorsAt, resolveAnchor, setCheckbox, undoubleCheckbox, writtenAt } from '../lib/text-anchors.js';
 
 /**
@@ -29,18 +31,21 @@ export class ItemsController implements ReactiveController {
   actionItems: AnchoredItem[] = [];
   decisions: ParsedDecision[] = [];
   private doc: Y.Doc | null = null;
-  private frame = 0;
+  private removeTask: (() => void) | null = null;
   private written: { section: SectionName; anchor: Y.RelativePosition }[] = [];
   private remoteChange = false;
 
+  /** `schedule`: the page's, shared with the preview (known when the host connects). */
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly source: () => Y.Doc | null | undefined,
+    private readonly schedule: () => DerivedSchedule,
   ) {
     host.addController(this);
   }
 
   hostConnected(): void {
+    this.removeTask = this.schedule().add(this.onSchedule);
     this.follow(this.source() ?? null);
   }
 
@@ -50,8 +55,7 @@ export class ItemsController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.removeTask?.();
     this.follow(null);
   }
 
@@ -122,13 +126,14 @@ export class ItemsController implements ReactiveController {
 
   private readonly onChange = (_event: Y.YTextEvent, transaction: Y.Transaction): void => {
     if (!transaction.local) this.remoteChange = true;
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      if (this.remoteChange && this.written.length > 0) this.undouble();
-      this.remoteChange = false;
-      this.parse();
-      this.host.requestUpdate();
-    });
+    this.schedule().changed();
+  };
+
+  // The schedule runs after a change of the agenda or the notes (the page's texts).
+  private readonly onSchedule = (): void => {
+    if (this.remoteChange && this.written.length > 0) this.undouble();
+    this.remoteChange = false;
+    this.parse();
+    this.host.requestUpdate();
   };
 }

@@ -9,6 +9,7 @@ import { agendaOf, metaOf, notesOf } from '../../shared/doc-schema.js';
 import { parseMeeting, type ParsedMeeting, type ParsedTopic } from '../../shared/meeting-parser.js';
 import { endMeeting, isRunKey, nextTopic, readRun, runOf, runTimers, startTopic, type MeetingRun, type RunTimers } from '../../shared/meeting-run.js';
 import { attendanceLine, lineInsertion, notesTarget, type Insertion } from '../lib/notes-edits.js';
+import type { DerivedSchedule } from '../lib/derived-schedule.js';
 import { ServerClock } from '../lib/server-time.js';
 import type { SidePanelTab } from '../elements/side-panel.js';
 import type { TocCurrent } from '../elements/toc-nav.js';
@@ -39,10 +40,11 @@ export class RunController implements ReactiveController {
   parsed: ParsedMeeting = EMPTY;
   private doc: Y.Doc | null = null;
   private connection = '';
-  private frame = 0;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly source: () => RunSource | null | undefined) {
+  /** The topics are re-read when `schedule` (the host's own) runs its tasks: with the preview, on long texts after a pause. */
+  constructor(private readonly host: ReactiveControllerHost, private readonly source: () => RunSource | null | undefined, private readonly schedule: DerivedSchedule) {
     host.addController(this);
+    schedule.add(this.onSchedule);
   }
 
   /** The agenda's topics. */
@@ -98,8 +100,6 @@ export class RunController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
     this.follow(null);
     this.connection = '';
   }
@@ -185,14 +185,13 @@ export class RunController implements ReactiveController {
     this.host.requestUpdate();
   };
 
-  // Parsing waits for the next frame: typing fires many changes per frame.
-  private readonly onText = (): void => {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      if (!this.doc || this.doc.isDestroyed) return;
-      this.parsed = parse(this.doc);
-      this.host.requestUpdate();
-    });
+  // Parsing waits for the schedule: typing fires many changes per frame.
+  private readonly onText = (): void => this.schedule.changed();
+
+  // The schedule runs after a change of the agenda or the notes, which the topics may depend on.
+  private readonly onSchedule = (): void => {
+    if (!this.doc || this.doc.isDestroyed) return;
+    this.parsed = parse(this.doc);
+    this.host.requestUpdate();
   };
 }

@@ -1,22 +1,25 @@
 /** Follows a Y.Text and keeps its rendered Markdown (HTML and headings) up to date. */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
+import type { DerivedSchedule } from '../lib/derived-schedule.js';
 import { MarkdownRenderer, type Heading } from '../lib/markdown.js';
 
-/** Renders the Y.Text returned by `source` at most once per animation frame. */
+/** Renders the Y.Text returned by `source` when `schedule` (the host's own) says, only after it changed. */
 export class TextController implements ReactiveController {
   html = '';
   headings: Heading[] = [];
   private text: Y.Text | null = null;
-  private frame = 0;
+  private dirty = false;
   private readonly renderer = new MarkdownRenderer();
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly source: () => Y.Text | null | undefined,
     private readonly prefix: () => string,
+    private readonly schedule: DerivedSchedule,
   ) {
     host.addController(this);
+    schedule.add(this.onSchedule);
   }
 
   hostConnected(): void {
@@ -29,8 +32,6 @@ export class TextController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
     this.follow(null);
   }
 
@@ -42,17 +43,20 @@ export class TextController implements ReactiveController {
   }
 
   private rerender(): void {
+    this.dirty = false;
     const { html, headings } = this.renderer.render(this.text?.toString() ?? '', this.prefix());
     this.html = html;
     this.headings = headings;
   }
 
+  private readonly onSchedule = (): void => {
+    if (!this.dirty) return;
+    this.rerender();
+    this.host.requestUpdate();
+  };
+
   private readonly onChange = (): void => {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.rerender();
-      this.host.requestUpdate();
-    });
+    this.dirty = true;
+    this.schedule.changed();
   };
 }

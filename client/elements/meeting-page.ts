@@ -10,6 +10,7 @@ import { RunEventsController } from '../controllers/run-events-controller.js';
 import { ShortcutController } from '../controllers/shortcut-controller.js';
 import { TextController } from '../controllers/text-controller.js';
 import { exportMarkdown, ApiError } from '../lib/api.js';
+import { DerivedSchedule } from '../lib/derived-schedule.js';
 import { randomColor } from '../lib/colors.js';
 import { fileNameFor, saveBlob } from '../lib/files.js';
 import { loadIdentity, saveIdentity, type Identity } from '../lib/identity.js';
@@ -60,9 +61,11 @@ export class MeetingPage extends LitElement {
 
   private meeting!: MeetingController;
   private focused: SectionName | null = null;
-  private readonly agenda = new TextController(this, () => this.meeting && agendaOf(this.meeting.doc), () => 'agenda');
-  private readonly notes = new TextController(this, () => this.meeting && notesOf(this.meeting.doc), () => 'notes');
-  private readonly run = new RunController(this, () => this.meeting);
+  // Preview, contents, topics and action items follow the text together, after the editor (see DerivedSchedule).
+  private readonly derived = new DerivedSchedule();
+  private readonly agenda = new TextController(this, () => this.meeting && agendaOf(this.meeting.doc), () => 'agenda', this.derived);
+  private readonly notes = new TextController(this, () => this.meeting && notesOf(this.meeting.doc), () => 'notes', this.derived);
+  private readonly run = new RunController(this, () => this.meeting, this.derived);
   private canEdit = false;
   private readonly authorColors = new AuthorColorsController(this, () => ({ meetingId: this.meetingId, key: this.key, ownName: () => this.identity.name }));
   private readonly runEvents = new RunEventsController(this, this.run, {
@@ -134,7 +137,7 @@ export class MeetingPage extends LitElement {
           ${this.section('agenda', 'Agenda', 'Agenda topics, one per line: "1. Topic (owner)"', agendaOf(m.doc), this.agenda.html, readonly)}
           ${this.section('notes', 'Notes', 'Notes of the meeting: decisions, action items…', notesOf(m.doc), this.notes.html, readonly)}
         </main>
-        <meeting-side .meetingId=${this.meetingId} .key=${this.key} .meetingTitle=${title} .doc=${m.doc} .access=${m.role} ?readonly=${readonly}
+        <meeting-side .derived=${this.derived} .meetingId=${this.meetingId} .key=${this.key} .meetingTitle=${title} .doc=${m.doc} .access=${m.role} ?readonly=${readonly}
           .save=${m.save} @item-reveal=${this.onReveal} @tab-change=${(e: CustomEvent<string>) => void lazyTabs[e.detail]?.()} .moreTabs=${run.tabs()}>
           <topic-list slot="topics" ?canEdit=${!readonly} .topics=${run.topics} .run=${run.run} .plannedMinutes=${run.parsed.plannedMinutes}></topic-list>
           <attendance-panel slot="attendance" .meetingId=${this.meetingId} .key=${this.key} ?canEdit=${!readonly} .awareness=${m.awareness}></attendance-panel>

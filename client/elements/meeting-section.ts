@@ -1,7 +1,6 @@
 /** One section of a meeting (agenda or notes): a Markdown editor and its live preview. */
-import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
+import { LitElement, css, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { EditorView } from '@codemirror/view';
@@ -9,6 +8,7 @@ import type { SectionName } from '../../shared/doc-schema.js';
 import { EditorController } from '../controllers/editor-controller.js';
 import { markdownStyles } from '../lib/markdown-styles.js';
 import { markNowLine, NOW_CLASS, PreviewLocator } from '../lib/now-highlight.js';
+import { replaceChangedBlocks } from '../lib/preview-blocks.js';
 import { previewTopForLine, lineAtPreviewTop } from '../lib/scroll-sync.js';
 
 /** Paints something over an editor (the author colours) until the returned function is called. */
@@ -24,6 +24,8 @@ export type SectionFocusEvent = CustomEvent<{ section: SectionName; focused: boo
 
 /** Emitted (bubbling, composed) when a task checkbox of the preview is clicked: its 1-based source line and the state asked for. */
 export type TaskToggleEvent = CustomEvent<{ section: SectionName; line: number; done: boolean }>;
+
+const EMPTY_PREVIEW = '<p class="empty">Nothing here yet.</p>';
 
 /** `<meeting-section>`: editor bound to `ytext` plus the sanitised `html` preview. */
 @customElement('meeting-section')
@@ -88,20 +90,16 @@ export class MeetingSection extends LitElement {
   }));
 
   override render() {
-    return html`
-      <div class="bar"><h2 class="bar-title">${this.heading}</h2>${this.readonly ? html`<span class="ro">view only</span>` : nothing}</div>
-      <div class="panes" data-mode=${this.mode}>
-        <div class="editor" ?hidden=${this.mode === 'view'}></div>
-        <article class="preview markdown" ?hidden=${this.mode === 'edit'} aria-label="${this.heading} preview" @scroll=${this.onPreviewScroll} @click=${this.onPreviewClick}>
-          ${this.html ? unsafeHTML(this.html) : html`<p class="empty">Nothing here yet.</p>`}
-        </article>
-      </div>
-    `;
+    return html`<div class="bar"><h2 class="bar-title">${this.heading}</h2>${this.readonly ? html`<span class="ro">view only</span>` : nothing}</div>
+      <div class="panes" data-mode=${this.mode}><div class="editor" ?hidden=${this.mode === 'view'}></div><article class="preview markdown"
+        ?hidden=${this.mode === 'edit'} aria-label="${this.heading} preview" @scroll=${this.onPreviewScroll} @click=${this.onPreviewClick}></article></div>`;
   }
 
-  override updated(): void {
-    // The renderer leaves task boxes disabled; they work where the person may edit.
-    this.preview?.querySelectorAll<HTMLInputElement>('input.task[data-line]').forEach((box) => (box.disabled = this.readonly));
+  override updated(changed: PropertyValues<this>): void {
+    // The preview's blocks are put in by hand: only those that changed are replaced.
+    const preview = this.preview;
+    // The task boxes work where the person may edit.
+    if (preview && (changed.has('html') || changed.has('readonly'))) replaceChangedBlocks(preview, this.html || EMPTY_PREVIEW, this.readonly);
     this.markNow();
     this.repaint();
   }

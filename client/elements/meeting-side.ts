@@ -10,6 +10,7 @@ import type { Role } from '../../shared/api-types.js';
 import type { SectionName } from '../../shared/doc-schema.js';
 import { ItemsController } from '../controllers/items-controller.js';
 import { SeriesController } from '../controllers/series-controller.js';
+import { DerivedSchedule } from '../lib/derived-schedule.js';
 import { meetingPath } from '../lib/links.js';
 import { bestSeriesKey } from '../lib/my-series.js';
 import type { SaveState } from '../lib/save-tracker.js';
@@ -42,10 +43,12 @@ export class MeetingSide extends LitElement {
   @property({ attribute: false }) save: SaveState = 'unknown';
   /** More tabs, whose panels are children of this element with `slot` = the tab's id (forwarded to the panel). */
   @property({ attribute: false }) moreTabs: SidePanelTab[] = [];
+  /** The page's schedule of derived views: the items are re-parsed with the preview. */
+  @property({ attribute: false }) derived = new DerivedSchedule();
 
   @state() private starting = false;
 
-  private readonly items = new ItemsController(this, () => this.doc);
+  private readonly items = new ItemsController(this, () => this.doc, () => this.derived);
   private series!: SeriesController;
   // Stable while the series key is: a new function tells the panels to render their links again.
   private keyFor = (id: string): string | undefined => this.series.keyFor(id);

@@ -7,11 +7,12 @@
  *   npm run bench:client                          # this checkout (npm run build first)
  *   npm run bench:client -- --root /tmp/before    # another built checkout (e.g. a git worktree)
  *   npm run bench:client -- --loads 5 --keys 200  # sizes of the runs
+ *   npm run bench:client -- --profile out.cpuprofile  # CPU profile of the typing, top self time on stderr
  *
  * Prints one JSON line. Not a test: it asserts nothing.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,7 +23,7 @@ import { MEETPAD_BENCH_ENV, freePort } from './servers.js';
 import { latencySummary, median, round, sleep, until } from './stats.js';
 import { buildHistory } from './traces.js';
 
-const { values } = parseArgs({ options: { root: { type: 'string' }, loads: { type: 'string', default: '5' }, keys: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { root: { type: 'string' }, loads: { type: 'string', default: '5' }, keys: { type: 'string', default: '200' }, profile: { type: 'string' } } });
 const ROOT = resolve(values.root ?? new URL('../..', import.meta.url).pathname);
 const LOADS = Number(values.loads);
 const KEYS = Number(values.keys);
@@ -116,6 +117,32 @@ const installKeyProbe = (page: Page): Promise<void> =>
     }).observe(content, { childList: true, subtree: true, characterData: true });
   });
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+// Self time per function (name, file, line) of a CDP CPU profile, largest first.
+const topSelfTime = (profile: CpuProfile, count: number): string[] => {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    const where = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    self.set(where, (self.get(where) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([where, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${where}`);
+};
+
 const main = async (): Promise<void> => {
   const history = buildHistory('automerge-paper', Infinity, 100);
   const server = await startMeetpad();
@@ -158,8 +185,19 @@ const main = async (): Promise<void> => {
     await page.keyboard.type('warm up '.repeat(3), { delay: 50 });
     await page.evaluate(() => ((window as unknown as { keyProbe: { done: number[] } }).keyProbe.done.length = 0));
     const words = 'the quick brown fox jumps over the lazy dog ';
+    const cdp = values.profile ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await page.keyboard.type(words.repeat(Math.ceil(KEYS / words.length)).slice(0, KEYS), { delay: 50 });
     await sleep(500);
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      writeFileSync(values.profile!, JSON.stringify(profile));
+      console.error(`self time while typing (${values.profile}):\n${topSelfTime(profile, 30).join('\n')}`);
+    }
     const keys = await page.evaluate(() => (window as unknown as { keyProbe: { done: number[] } }).keyProbe.done);
     const k = latencySummary(keys);
     await page.context().close();

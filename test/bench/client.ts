@@ -43,6 +43,8 @@ export const awarenessFrame = (clientId: number, clock: number, state: unknown):
 
 const HOCUSPOCUS_MARK = '#hocuspocus=';
 const HOCUSPOCUS_SYNC_REPLY = 4;
+// [sync status, 1]: Hocuspocus' answer to each update or step 2 it applied (not a durability ack).
+const HOCUSPOCUS_SYNC_STATUS = 8;
 // [auth, token subtype, token] (send() puts the address in front): Hocuspocus waits for it before it handles a document's messages.
 const HOCUSPOCUS_AUTH = (() => {
   const encoder = encoding.createEncoder();
@@ -74,6 +76,8 @@ export class YClient {
   writes = 0;
   /** Last `saved` count received (meetpad, ?acks=1). */
   saved = 0;
+  /** Hocuspocus: updates (and step 2s) the server said it applied. */
+  applied = 0;
   closed = false;
   closeCode = 0;
   readonly #options: ClientOptions;
@@ -157,8 +161,10 @@ export class YClient {
         if (subtype === STEP2) this.synced = true;
         this.#options.onUpdate?.(payload, receivedAt, subtype === STEP2);
       }
-    } else if (type === MESSAGE_SAVED) {
+    } else if (type === MESSAGE_SAVED && !this.#address) {
       this.saved = decoding.readVarUint(decoder);
+    } else if (type === HOCUSPOCUS_SYNC_STATUS && this.#address) {
+      if (decoding.readVarUint(decoder) === 1) this.applied++;
     }
     // Awareness frames are received and dropped (a viewer's screen would draw them).
   };

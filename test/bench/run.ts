@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- [--quick] [--rounds N] [scenario ...]]`: runs the scenarios against meetpad
- * and the reference server (@y/websocket-server 0.1.1 + y-leveldb 0.2.0), interleaved A B A B,
- * each server a child process on 127.0.0.1 driven by this process (the load generator). Prints one
- * JSON line per run and one summary line per scenario (medians and the ratio meetpad/reference),
- * then a Markdown table; writes everything to $BENCH_OUT (default: a file in the temp directory).
- * BENCH_QUICK=1 is --quick; BENCH_CPU_PROF=dir adds --cpu-prof to the servers.
+ * `npm run bench [-- [--quick] [--rounds N] [--servers a,b] [scenario ...]]`: runs the scenarios
+ * against meetpad and two reference servers, the y-websocket one (@y/websocket-server 0.1.1 +
+ * y-leveldb 0.2.0) and Hocuspocus 4 (extension-database on LevelDB), interleaved A B C C B A, each
+ * server a child process on 127.0.0.1 driven by this process (the load generator). Prints one JSON
+ * line per run and one summary line per scenario (medians, the ratio meetpad/best reference and
+ * meetpad/each), then a Markdown table; writes everything to $BENCH_OUT (default: a file in the temp
+ * directory). BENCH_QUICK=1 is --quick; BENCH_CPU_PROF=dir adds --cpu-prof to the servers.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,46 +25,74 @@ import type { Kind } from './servers.js';
 import { median, round } from './stats.js';
 
 const SCENARIOS: Scenario[] = [fanout, capacity, latejoin, coldstart, memory, ingest, crash, scaleout, scalecrash];
-const KINDS: Kind[] = ['meetpad', 'reference'];
+const KINDS: Kind[] = ['meetpad', 'reference', 'hocuspocus'];
+const REFERENCES = ['reference', 'hocuspocus'] as const;
+const LABEL: Record<Kind, string> = { meetpad: 'meetpad', reference: 'y-websocket', hocuspocus: 'Hocuspocus' };
 
 const parseArgs = (argv: string[]) => {
   let quick = process.env.BENCH_QUICK === '1';
   let rounds = 0;
+  let kinds = KINDS;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
     else if (arg === '--rounds') rounds = Number(argv[++i]);
+    // While developing: `--servers meetpad,hocuspocus` (meetpad always runs; ratios need it).
+    else if (arg === '--servers') {
+      const wanted = (argv[++i] ?? '').split(',');
+      kinds = KINDS.filter((kind) => kind === 'meetpad' || wanted.includes(kind));
+    }
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else names.push(arg);
   }
   const unknown = names.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   const selected = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
-  return { quick, rounds: rounds || (quick ? 1 : 2), selected };
+  return { quick, rounds: rounds || (quick ? 1 : 2), selected, kinds };
 };
+
+interface MetricSummary {
+  meetpad: number;
+  reference: number;
+  hocuspocus: number;
+  /** meetpad / the better of the two references (for 'info' metrics: NaN). */
+  ratio: number;
+  ratioReference: number;
+  ratioHocuspocus: number;
+  better: 'lower' | 'higher' | 'info';
+}
 
 interface Summary {
   scenario: string;
   description: string;
-  metrics: Record<string, { meetpad: number; reference: number; ratio: number; better: 'lower' | 'higher' | 'info' }>;
+  metrics: Record<string, MetricSummary>;
 }
+
+const summarize = (results: Record<Kind, Metrics[]>, metric: string, better: MetricSummary['better']): MetricSummary => {
+  const of = (kind: Kind): number => median(results[kind].map((m) => m[metric]!));
+  const [meetpad, reference, hocuspocus] = [of('meetpad'), of('reference'), of('hocuspocus')];
+  const peers = [reference, hocuspocus].filter(Number.isFinite);
+  const best = better === 'info' || peers.length === 0 ? NaN : better === 'higher' ? Math.max(...peers) : Math.min(...peers);
+  return { meetpad, reference, hocuspocus, ratio: meetpad / best, ratioReference: meetpad / reference, ratioHocuspocus: meetpad / hocuspocus, better };
+};
 
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
 
 const main = async (): Promise<void> => {
-  const { quick, rounds, selected } = parseArgs(process.argv.slice(2));
+  const { quick, rounds, selected, kinds } = parseArgs(process.argv.slice(2));
   const root = fileURLToPath(new URL('../..', import.meta.url));
   if (!existsSync(join(root, 'dist/server/main.js'))) throw new Error('dist/server/main.js is missing: run `npm run build:server` first (npm run bench does)');
   const started = new Date();
   const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgAtStart: loadavg().map(round_) };
-  console.log(JSON.stringify({ machine, quick, rounds, scenarios: selected.map((s) => s.name) }));
+  console.log(JSON.stringify({ machine, quick, rounds, servers: kinds, scenarios: selected.map((s) => s.name) }));
   const runs: Array<{ scenario: string; server: Kind; round: number; metrics: Metrics }> = [];
   const summaries: Summary[] = [];
   for (const scenario of selected) {
-    const results: Record<Kind, Metrics[]> = { meetpad: [], reference: [] };
+    const results: Record<Kind, Metrics[]> = { meetpad: [], reference: [], hocuspocus: [] };
     for (let round = 1; round <= (scenario.standalone ? 1 : rounds); round++) {
-      for (const kind of scenario.standalone ? KINDS.slice(0, 1) : KINDS) {
+      // A B C, then C B A: no server always runs first (with the load generator's JIT coldest).
+      for (const kind of scenario.standalone ? KINDS.slice(0, 1) : round % 2 ? kinds : [...kinds].reverse()) {
         log(`# ${scenario.name} ${kind} round ${round}/${rounds}`);
         const t0 = performance.now();
         const metrics = await scenario.run({ kind, quick, round, log });
@@ -75,9 +104,9 @@ const main = async (): Promise<void> => {
     }
     const summary: Summary = { scenario: scenario.name, description: scenario.description, metrics: {} };
     for (const metric of Object.keys(results.meetpad[0] ?? {})) {
-      const a = median(results.meetpad.map((m) => m[metric]!));
-      const b = scenario.standalone ? NaN : median(results.reference.map((m) => m[metric]!));
-      summary.metrics[metric] = { meetpad: round_(a), reference: round_(b), ratio: round_(a / b), better: scenario.info?.includes(metric) ? 'info' : scenario.higherIsBetter?.includes(metric) ? 'higher' : 'lower' };
+      const better = scenario.info?.includes(metric) ? 'info' : scenario.higherIsBetter?.includes(metric) ? 'higher' : 'lower';
+      const summarized = summarize(results, metric, better);
+      summary.metrics[metric] = Object.fromEntries(Object.entries(summarized).map(([k, v]) => [k, typeof v === 'number' ? round_(v) : v])) as unknown as MetricSummary;
     }
     summaries.push(summary);
     console.log(JSON.stringify({ scenario: scenario.name, summary: summary.metrics }));
@@ -94,10 +123,15 @@ const main = async (): Promise<void> => {
 const round_ = (value: number): number => round(value);
 
 const markdownTable = (summaries: Summary[]): string => {
-  const lines = ['| scenario | metric | meetpad | reference | meetpad/reference |', '|---|---|---:|---:|---:|'];
+  const cell = (value: number): string => (Number.isFinite(value) ? String(value) : '-');
+  const lines = [
+    `| scenario | metric | meetpad | ${LABEL.reference} | ${LABEL.hocuspocus} | meetpad/best reference | meetpad/${LABEL.reference} | meetpad/${LABEL.hocuspocus} |`,
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const summary of summaries) {
-    for (const [metric, { meetpad, reference, ratio, better }] of Object.entries(summary.metrics)) {
-      lines.push(`| ${summary.scenario} | ${metric}${better === 'info' ? ' (info)' : better === 'higher' ? ' (higher is better)' : ''} | ${meetpad} | ${reference} | ${Number.isFinite(ratio) ? ratio : '-'} |`);
+    for (const [metric, m] of Object.entries(summary.metrics)) {
+      const name = `${metric}${m.better === 'info' ? ' (info)' : m.better === 'higher' ? ' (higher is better)' : ''}`;
+      lines.push(`| ${summary.scenario} | ${name} | ${cell(m.meetpad)} | ${REFERENCES.map((k) => cell(m[k])).join(' | ')} | ${cell(m.ratio)} | ${cell(m.ratioReference)} | ${cell(m.ratioHocuspocus)} |`);
     }
   }
   return lines.join('\n');

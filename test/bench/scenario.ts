@@ -62,14 +62,17 @@ export const connectWriter = async (server: Server, meeting: Meeting, doc: Y.Doc
 /**
  * Waits until everything `writer` sent is durable. meetpad: its acks cover every frame. Reference:
  * the room echoes every update to its sender after applying it (so by then y-leveldb has queued the
- * write), then y-leveldb's write queue must drain.
+ * write), then y-leveldb's write queue must drain. Hocuspocus: it answers each applied update with a
+ * sync status (applying it armed the store debounce), then no store may be debounced or running
+ * (the debounce fired and LevelDB wrote the state that holds the update).
  */
 export const waitDurable = async (server: Server, writer: YClient, echoes: () => number, expectedEchoes: number, timeoutMs = 300_000): Promise<void> => {
   if (server.kind === 'meetpad') {
     await until(() => writer.saved >= writer.writes, 'meetpad acks', timeoutMs);
     return;
   }
-  await until(() => echoes() >= expectedEchoes, 'reference echoes', timeoutMs);
+  if (server.kind === 'hocuspocus') await until(() => writer.applied >= writer.writes, 'Hocuspocus sync statuses', timeoutMs);
+  else await until(() => echoes() >= expectedEchoes, 'reference echoes', timeoutMs);
   await server.flushed();
 };
 
@@ -97,19 +100,50 @@ export const uploadHistory = async (server: Server, meeting: Meeting, updates: U
   writer.close();
 };
 
-/** Opens a fresh client and resolves with the milliseconds until its notes equal `expected`. */
-export const joinUntilEqual = async (url: string, expected: string, timeoutMs = 120_000): Promise<{ ms: number; client: YClient }> => {
+/**
+ * Opens a fresh client and resolves with the milliseconds until its notes equal `expected`, and
+ * `servedMs`: until the update that completed it had arrived (the rest is this client applying it:
+ * the same code for every server).
+ */
+export const joinUntilEqual = async (url: string, expected: string, timeoutMs = 120_000): Promise<{ ms: number; servedMs: number; client: YClient }> => {
   const start = performance.now();
   const doc = new Y.Doc();
   let doneAt = 0;
+  let servedAt = 0;
   const client = await YClient.open(url, {
     doc,
-    onUpdate: () => {
-      if (!doneAt && notesText(doc) === expected) doneAt = performance.now();
+    onUpdate: (_update, receivedAt) => {
+      if (!doneAt && notesText(doc) === expected) [doneAt, servedAt] = [performance.now(), receivedAt];
     },
   });
   await until(() => doneAt > 0, 'late joiner to equal the document', timeoutMs, 1);
-  return { ms: doneAt - start, client };
+  return { ms: doneAt - start, servedMs: servedAt - start, client };
+};
+
+/**
+ * Warms up the load generator's Yjs code (decoding and applying a full state, as a late joiner does)
+ * so that whichever server runs first is not measured against a cold JIT: every server's joins are
+ * then timed with the same optimised client.
+ */
+export const warmUpClient = (histories: Uint8Array[][], runs = 25): void => {
+  // What a server sends a late joiner: the encoded state of a document (deleted text garbage-collected), not a merged update.
+  const states = histories.map((updates) => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.mergeUpdates(updates));
+    const state = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    return state;
+  });
+  for (let i = 0; i < runs; i++) {
+    for (const state of states) {
+      const doc = new Y.Doc();
+      // As in YClient: an update listener makes Yjs encode what each applied update changed.
+      doc.on('update', () => {});
+      Y.applyUpdate(doc, state, 'warm-up');
+      notesText(doc);
+      doc.destroy();
+    }
+  }
 };
 
 /** Closes a client and destroys its document. */

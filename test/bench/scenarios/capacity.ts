@@ -90,7 +90,7 @@ export const capacity: Scenario = {
       return { typists: best.typists, connections: best.connections, p99AtLimitMs: best.p99, serverCpuPctAtLimit: best.serverCpu, loadgenCpuPctAtFail: loadgenAtFail };
     } finally {
       load.close();
-      await server.kill9();
+      await server.end();
       removeDir(dataDir);
     }
   },

@@ -1,7 +1,7 @@
 /**
  * fanout: R meetings x C attendees (3 typists at the clownschool pace, the rest viewers with
  * cursors). Latency from an edit to every other attendee (p50/p95/p99/max), deliveries lost, server
- * CPU and peak RSS, load generator CPU, over a fixed window after a warm-up.
+ * CPU (and per delivered update) and peak RSS, load generator CPU, over a fixed window after a warm-up.
  */
 import { Load } from '../load.js';
 import { cpuMeter } from '../proc.js';
@@ -26,8 +26,10 @@ export const fanout: Scenario = {
       load.takeSamples();
       const edits0 = load.edits;
       const meter = cpuMeter(server.pid);
+      const [cpu0, deliveries0] = [server.cpuSeconds(), load.deliveries];
       await sleep(quick ? 6000 : 20_000);
       const cpu = meter.read();
+      const [cpu1, deliveries1] = [server.cpuSeconds(), load.deliveries];
       const windowEnd = performance.now();
       load.stop();
       await sleep(2000);
@@ -43,12 +45,14 @@ export const fanout: Scenario = {
         deliveries: latency.n,
         lostDeliveries: lost,
         serverCpuPct: cpu.serverCpuPct,
+        // The capacity measure 2 cores can show: server CPU (all its threads) per update delivered in the window.
+        serverCpuUsPerDelivery: ((cpu1 - cpu0) * 1e6) / (deliveries1 - deliveries0),
         peakRssMiB: server.memory().peakRssMiB,
         loadgenCpuPct: cpu.loadgenCpuPct,
       };
     } finally {
       load.close();
-      await server.kill9();
+      await server.end();
       removeDir(dataDir);
     }
   },

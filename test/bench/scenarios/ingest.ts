@@ -77,7 +77,7 @@ export const ingest: Scenario = {
         reloadMs,
       };
     } finally {
-      await server.kill9();
+      await server.end();
       removeDir(dataDir);
     }
   },

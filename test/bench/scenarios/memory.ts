@@ -88,7 +88,7 @@ export const memory: Scenario = {
         residualHeapMiB: after.heapMiB - base.heapMiB,
       };
     } finally {
-      await server.kill9();
+      await server.end();
       removeDir(dataDir);
     }
   },
