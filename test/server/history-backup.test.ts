@@ -37,10 +37,15 @@ describe('history in backups', () => {
     for (let i = 0; i < 3; i++) {
       notesOf(attendee.doc).insert(notesOf(attendee.doc).length, `- point ${i} ✓\n`);
       if (i === 1) notesOf(attendee.doc).delete(0, 2);
-      await waitFor(async () => (await history.list(meeting.id)).length === i + 1 && server.app.meetpad.registry.loadedRoom(meeting.id)?.doc.getText('notes').toString().includes(`point ${i}`), 'the edit');
+      // The first edit may land before or after the load's own cut: wait for a revision that holds it.
+      await waitFor(() => server.app.meetpad.registry.loadedRoom(meeting.id)?.doc.getText('notes').toString().includes(`point ${i}`), 'the edit');
       await server.app.meetpad.registry.loadedRoom(meeting.id)!.quiet();
       await settle();
       await clock.advance(REVISION_PAUSE_MS);
+      await waitFor(async () => {
+        const [last] = await history.list(meeting.id);
+        return last !== undefined && ((await history.exportOf(meeting.id, last.seq)) ?? '').includes(`point ${i}`);
+      }, 'a revision holding the edit');
     }
     await history.cut(meeting.id, { kind: 'named', name: 'Before the backup' });
     const revisions = await history.list(meeting.id);
