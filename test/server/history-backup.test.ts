@@ -34,10 +34,12 @@ describe('history in backups', () => {
     const attendee = await joinMeeting(server.wsUrl, meeting.id, meeting.editKey);
     cleanups.push(() => attendee.destroy());
     const history = server.app.meetpad.history;
+    // The load cuts the meeting's first revision on its own: wait for it, so that every edit below
+    // lands after it and the revisions are 1 (as created), then one per edit.
+    await waitFor(async () => (await history.list(meeting.id)).length === 1, 'the first revision');
     for (let i = 0; i < 3; i++) {
       notesOf(attendee.doc).insert(notesOf(attendee.doc).length, `- point ${i} ✓\n`);
       if (i === 1) notesOf(attendee.doc).delete(0, 2);
-      // The first edit may land before or after the load's own cut: wait for a revision that holds it.
       await waitFor(() => server.app.meetpad.registry.loadedRoom(meeting.id)?.doc.getText('notes').toString().includes(`point ${i}`), 'the edit');
       await server.app.meetpad.registry.loadedRoom(meeting.id)!.quiet();
       await settle();
