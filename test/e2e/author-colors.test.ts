@@ -4,11 +4,11 @@
  * lists them, and the choice survives a reload.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { authorColor } from '../../client/lib/author-color.js';
-import { createMeeting, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
-import { artifactsDir, launchBrowser, openMeeting, typeAtEnd, waitForStatus, watchProblems, type PageProblems } from './browser.js';
+import { createMeeting, waitFor } from '../helpers/server.js';
+import { artifactsDir, typeAtEnd, waitForStatus, useBrowserSuite } from './browser.js';
 
 /** The text of each author's spans in a section, in document order. */
 const spansOf = (page: Page, section: 'agenda' | 'notes'): Promise<Array<{ author: string; text: string; style: string }>> =>
@@ -23,33 +23,13 @@ const textBy = async (page: Page, section: 'agenda' | 'notes', author: string): 
   (await spansOf(page, section)).filter((s) => s.author === author).map((s) => s.text).join('');
 
 describe('author colours in the editor', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: PageProblems[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useBrowserSuite();
+  const { problems } = suite;
 
   it("colours each span in its author's colour with the name, for everyone, remembered across a reload", async () => {
-    const meeting = await createMeeting(server.url, { markdown: '# Planning\n\n# Notes\n\n' });
-    const link = `${server.url}/m/${meeting.id}#key=${meeting.editKey}`;
-    const attendee = async (name: string): Promise<Page> => {
-      const context = await browser.newContext({ viewport: { width: 1300, height: 850 } });
-      contexts.push(context);
-      problems.push(await watchProblems(context));
-      const page = await context.newPage();
-      await openMeeting(page, link, name);
-      await waitForStatus(page, 'live');
-      return page;
-    };
+    const meeting = await createMeeting(suite.server.url, { markdown: '# Planning\n\n# Notes\n\n' });
+    const link = `${suite.server.url}/m/${meeting.id}#key=${meeting.editKey}`;
+    const attendee = (name: string): Promise<Page> => suite.attendee(link, name, { width: 1300, height: 850 });
     const alice = await attendee('Alice');
     const bob = await attendee('Bob');
 

@@ -5,7 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { waitFor } from '../helpers/server.js';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, waitFor, type TestServer } from '../helpers/server.js';
 
 /** Where screenshots go (gitignored). */
 export const ARTIFACTS = join(import.meta.dirname, 'artifacts');
@@ -43,6 +44,61 @@ export const watchProblems = async (context: BrowserContext): Promise<PageProble
   context.pages().forEach(watch);
   context.on('page', watch);
   return problems;
+};
+
+/** What the tests of one browser file share: a server and a Chromium, and the contexts opened through it. */
+export interface BrowserSuite {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** The problems of every context opened through `newContext` or `attendee`. */
+  readonly problems: PageProblems[];
+  /** A new context with its first page, watched for problems and closed after the file's tests. */
+  newContext(options?: Parameters<Browser['newContext']>[0]): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }>;
+  /** A page in a context of its own that opened `link` as `name` and is live. */
+  attendee(link: string, name: string, viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/** Registers a browser file's hooks: the server and Chromium start before its tests and stop after them. */
+export const useBrowserSuite = (): BrowserSuite => {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const problems: PageProblems[] = [];
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the server and the browser start before the first test');
+    return value;
+  };
+  const suite: BrowserSuite = {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    problems,
+    async newContext(options) {
+      const context = await suite.browser.newContext(options);
+      contexts.push(context);
+      const watched = await watchProblems(context);
+      problems.push(watched);
+      return { context, problems: watched, page: await context.newPage() };
+    },
+    async attendee(link, name, viewport = { width: 1400, height: 900 }) {
+      const { page } = await suite.newContext({ viewport });
+      await openMeeting(page, link, name);
+      await waitForStatus(page, 'live');
+      return page;
+    },
+  };
+  return suite;
 };
 
 /** Opens a meeting link and answers the name dialog. */

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Revision } from '../../shared/api-types.js';
 import { splitMarkdown } from '../../shared/markdown.js';
 import { authorColor } from '../../client/lib/author-color.js';
-import { createMeeting, startTestServer, type CreatedMeeting, type TestServer } from '../helpers/server.js';
-import { artifactsDir, launchBrowser, openMeeting, waitForStatus, watchProblems, type PageProblems } from './browser.js';
+import { createMeeting, type CreatedMeeting } from '../helpers/server.js';
+import { artifactsDir, waitForStatus, useBrowserSuite } from './browser.js';
 
 const SEED = readFileSync(join(import.meta.dirname, '../fixtures/status-devs-meeting-1.md'), 'utf8');
 const OLD_LINE = '- Cleaner logs in Kibana';
@@ -22,23 +22,11 @@ const FOLLOW_UP = '- Follow-up: Bob sends the notes';
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((line) => line.includes(needle));
 
 describe('the changes between two revisions, folded', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: PageProblems[] = [];
-
-  const attendee = async (link: string, name: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    contexts.push(context);
-    problems.push(await watchProblems(context));
-    const page = await context.newPage();
-    await openMeeting(page, link, name);
-    await waitForStatus(page, 'live');
-    return page;
-  };
+  const suite = useBrowserSuite();
+  const { attendee, problems } = suite;
 
   const api = async (meeting: CreatedMeeting, path: string, init: RequestInit = {}): Promise<Response> =>
-    fetch(`${server.url}/api/meetings/${meeting.id}${path}`, { ...init, headers: { authorization: `Bearer ${meeting.editKey}`, 'content-type': 'application/json' } });
+    fetch(`${suite.server.url}/api/meetings/${meeting.id}${path}`, { ...init, headers: { authorization: `Bearer ${meeting.editKey}`, 'content-type': 'application/json' } });
 
   const nameVersion = async (meeting: CreatedMeeting, name: string): Promise<Revision> => {
     const response = await api(meeting, '/revisions', { method: 'POST', body: JSON.stringify({ name }) });
@@ -60,21 +48,11 @@ describe('the changes between two revisions, folded', () => {
       }).join('');
     }, tag);
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-  });
-
   it('collapses the unchanged agenda, folds unchanged notes around each change and expands them in place', async () => {
-    const meeting = await createMeeting(server.url, { markdown: SEED });
+    const meeting = await createMeeting(suite.server.url, { markdown: SEED });
     const seed = splitMarkdown(SEED);
     const before = await nameVersion(meeting, 'Before review');
-    const link = `${server.url}/m/${meeting.id}#key=${meeting.editKey}`;
+    const link = `${suite.server.url}/m/${meeting.id}#key=${meeting.editKey}`;
 
     // Bob rewrites the end of a line near the top of the notes and adds a line at their end.
     const bob = await attendee(link, 'Bob');

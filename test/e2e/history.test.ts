@@ -4,35 +4,23 @@
  * but cannot restore, and a restore in one page while another keeps typing.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Revision } from '../../shared/api-types.js';
 import { splitMarkdown } from '../../shared/markdown.js';
 import { authorColor } from '../../client/lib/author-color.js';
-import { createMeeting, startTestServer, waitFor, type CreatedMeeting, type TestServer } from '../helpers/server.js';
-import { artifactsDir, editorText, launchBrowser, openMeeting, typeAtEnd, waitForStatus, watchProblems, type PageProblems } from './browser.js';
+import { createMeeting, waitFor, type CreatedMeeting } from '../helpers/server.js';
+import { artifactsDir, editorText, typeAtEnd, waitForStatus, useBrowserSuite } from './browser.js';
 
 const AGENDA = '# Weekly sync\n\n1. Release plan\n';
 const NOTES = '# Notes\n\n- Started on time\n';
 
 describe('the history of a meeting', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: PageProblems[] = [];
-
-  const attendee = async (link: string, name: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    contexts.push(context);
-    problems.push(await watchProblems(context));
-    const page = await context.newPage();
-    await openMeeting(page, link, name);
-    await waitForStatus(page, 'live');
-    return page;
-  };
+  const suite = useBrowserSuite();
+  const { attendee, problems } = suite;
 
   const api = async (meeting: CreatedMeeting, path: string, init: RequestInit = {}, key = meeting.editKey): Promise<Response> =>
-    fetch(`${server.url}/api/meetings/${meeting.id}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers } });
+    fetch(`${suite.server.url}/api/meetings/${meeting.id}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers } });
 
   const nameVersion = async (meeting: CreatedMeeting, name: string): Promise<Revision> => {
     const response = await api(meeting, '/revisions', { method: 'POST', body: JSON.stringify({ name }) });
@@ -66,19 +54,9 @@ describe('the history of a meeting', () => {
     return content.locator('pre.source').evaluate((pre) => pre.textContent ?? '');
   };
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-  });
-
   it('lists revisions with names and authors, scrubs back to old text and shows the changes between two', async () => {
-    const meeting = await createMeeting(server.url, { markdown: AGENDA + NOTES });
-    const link = `${server.url}/m/${meeting.id}#key=${meeting.editKey}`;
+    const meeting = await createMeeting(suite.server.url, { markdown: AGENDA + NOTES });
+    const link = `${suite.server.url}/m/${meeting.id}#key=${meeting.editKey}`;
     const alice = await attendee(link, 'Alice');
     await typeAtEnd(alice, 'notes', '- Alice: ship on Friday');
     await waitForStatus(alice, 'live', 'saved');
@@ -171,9 +149,9 @@ describe('the history of a meeting', () => {
   });
 
   it('a view link browses the history but cannot name or restore', async () => {
-    const meeting = await createMeeting(server.url, { markdown: AGENDA + NOTES });
+    const meeting = await createMeeting(suite.server.url, { markdown: AGENDA + NOTES });
     const first = await nameVersion(meeting, 'Agreed agenda');
-    const viewer = await attendee(`${server.url}/m/${meeting.id}#key=${meeting.viewKey}`, 'Vera');
+    const viewer = await attendee(`${suite.server.url}/m/${meeting.id}#key=${meeting.viewKey}`, 'Vera');
     const dialog = await openHistory(viewer);
     await dialog.locator(`button.rev[data-rev="${first.id}"]`).waitFor();
     await dialog.locator('input.source-toggle').check();
@@ -193,8 +171,8 @@ describe('the history of a meeting', () => {
   });
 
   it('restores a revision in one page while another types: both converge on its text plus the typing, one restore revision', async () => {
-    const meeting = await createMeeting(server.url, { markdown: AGENDA + NOTES });
-    const link = `${server.url}/m/${meeting.id}#key=${meeting.editKey}`;
+    const meeting = await createMeeting(suite.server.url, { markdown: AGENDA + NOTES });
+    const link = `${suite.server.url}/m/${meeting.id}#key=${meeting.editKey}`;
     const alice = await attendee(link, 'Alice');
     const bob = await attendee(link, 'Bob');
     await typeAtEnd(alice, 'notes', '- Decided: weekly releases\n');

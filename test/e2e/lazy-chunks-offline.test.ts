@@ -3,11 +3,11 @@
  * key goes to the browser again, with no unhandled rejection), and a code grammar that the service
  * worker does not hold offline (the block stays plain text and the editor keeps working).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { SEARCH_UNAVAILABLE } from '../../client/lib/lazy-search.js';
-import { createMeeting, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
-import { editorText, flushIndexedDb, launchBrowser, openMeeting, typeAtEnd, waitForStatus, watchProblems, type PageProblems } from './browser.js';
+import { createMeeting, waitFor } from '../helpers/server.js';
+import { editorText, flushIndexedDb, openMeeting, typeAtEnd, waitForStatus, useBrowserSuite } from './browser.js';
 
 // Whether the page's default action of each key press was prevented (CodeMirror took the key).
 const recordKeys = (page: Page): Promise<void> =>
@@ -21,33 +21,15 @@ const recordKeys = (page: Page): Promise<void> =>
 const taken = (page: Page): Promise<boolean[]> => page.evaluate(() => (window as unknown as { taken: boolean[] }).taken);
 
 describe('chunks that cannot be loaded', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  const newContext = async (options: Parameters<Browser['newContext']>[0]): Promise<{ page: Page; context: BrowserContext; problems: PageProblems }> => {
-    const context = await browser.newContext(options);
-    contexts.push(context);
-    const problems = await watchProblems(context);
-    return { context, problems, page: await context.newPage() };
-  };
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useBrowserSuite();
+  const { newContext } = suite;
 
   it('a search that cannot load says so and lets the key through next time', async () => {
-    const meeting = await createMeeting(server.url, { title: 'No search' });
+    const meeting = await createMeeting(suite.server.url, { title: 'No search' });
     const { page, context, problems } = await newContext({ serviceWorkers: 'block' });
     let refused = true;
     await context.route(/\/assets\/search-[^/]+\.js$/, (route) => (refused ? route.abort('internetdisconnected') : route.continue()));
-    await openMeeting(page, `${server.url}/m/${meeting.id}#key=${meeting.editKey}`, 'Sam');
+    await openMeeting(page, `${suite.server.url}/m/${meeting.id}#key=${meeting.editKey}`, 'Sam');
     await waitForStatus(page, 'live');
     await typeAtEnd(page, 'notes', ' words');
     await recordKeys(page);
@@ -77,13 +59,13 @@ describe('chunks that cannot be loaded', () => {
   });
 
   it('a code grammar the service worker does not hold offline leaves the block plain and the editor working', async () => {
-    const meeting = await createMeeting(server.url, { title: 'Offline code', markdown: '# Agenda\n\n- one\n\n# Notes\n\nNo code yet.\n' });
+    const meeting = await createMeeting(suite.server.url, { title: 'Offline code', markdown: '# Agenda\n\n- one\n\n# Notes\n\nNo code yet.\n' });
     const { page, context, problems } = await newContext({});
     const grammars: string[] = [];
     context.on('request', (request) => {
       if (/\/assets\/lang-/.test(request.url())) grammars.push(request.url());
     });
-    await openMeeting(page, `${server.url}/m/${meeting.id}#key=${meeting.editKey}`, 'Olga');
+    await openMeeting(page, `${suite.server.url}/m/${meeting.id}#key=${meeting.editKey}`, 'Olga');
     await waitForStatus(page, 'live');
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker to take control');

@@ -5,30 +5,20 @@
  * instance converges; without PostgreSQL rooms refuse edits (4503), nothing acknowledged is lost,
  * and service resumes when it returns.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOSE, SYNC } from '../../shared/protocol.js';
 import { joinMeeting, pageOf, type Attendee } from '../helpers/clients.js';
 import { createMeeting, waitFor, type TestServer } from '../helpers/server.js';
 import { mulberry32, openRaw, syncMsg } from '../hostile/hostile-helpers.js';
-import { startEngines, startInstances, waitForMesh, type Engines } from './scale-helpers.js';
+import { startInstances, waitForMesh, useEngines } from './scale-helpers.js';
 import { startRedisFaultProxy } from './tcp-proxies.js';
 
-let engines: Engines;
-beforeAll(async () => {
-  engines = await startEngines();
-});
-afterAll(async () => {
-  await engines?.stop();
-});
+const suite = useEngines();
+const { cleanup } = suite;
 
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-const instances = async (count: number, redisUrl = engines.redis.url): Promise<TestServer[]> => {
-  const servers = await startInstances(count, await engines.postgres.createDatabase(), redisUrl);
+const instances = async (count: number, redisUrl = suite.engines.redis.url): Promise<TestServer[]> => {
+  const servers = await startInstances(count, await suite.engines.postgres.createDatabase(), redisUrl);
   cleanup.push(() => Promise.all(servers.map((server) => server.close())));
   return servers;
 };
@@ -67,11 +57,11 @@ describe('Redis is only the fast path', () => {
     const attendees = await Promise.all(servers.map((server) => join(server, meeting.id, meeting.editKey)));
     await typeMarkers(attendees, 'before', 10);
     await waitFor(() => expectAllHave(attendees, 'before', 10), 'everyone to see the first edits');
-    await engines.redis.kill();
+    await suite.engines.redis.kill();
     await typeMarkers(attendees, 'down', 10);
     // Without Redis, the catch-up rounds against PostgreSQL carry every edit.
     await waitFor(() => expectAllHave(attendees, 'down', 10), 'everyone to see the edits made while Redis was down');
-    await engines.redis.restart();
+    await suite.engines.redis.restart();
     await typeMarkers(attendees, 'after', 10);
     await waitFor(() => expectAllHave(attendees, 'after', 10), 'everyone to see the edits made after the restart');
     await waitFor(() => new Set(attendees.map((a) => pageOf(a.doc))).size === 1, 'every page to be equal');
@@ -85,7 +75,7 @@ describe('Redis is only the fast path', () => {
     // up with the instances' heartbeat order and silence one instance for good), from once the
     // instances hear each other until the end, where the last ones get through.
     const lose = mulberry32(1311);
-    const proxy = await startRedisFaultProxy(engines.redis.port, () => drops && lose() < 1 / 3);
+    const proxy = await startRedisFaultProxy(suite.engines.redis.port, () => drops && lose() < 1 / 3);
     cleanup.push(() => proxy.close());
     const servers = await instances(3, `redis://127.0.0.1:${proxy.port}`);
     await waitForMesh(servers);
@@ -123,12 +113,12 @@ describe('PostgreSQL unavailable for a while', () => {
     await waitFor(() => acked.saved() >= 20, 'every edit to be acknowledged');
     const ackedMarkers = sent.slice(0, acked.saved());
 
-    await engines.postgres.pause();
+    await suite.engines.postgres.pause();
     local.getText('notes').insert(0, '[while-down]');
     expect((await acked.closed).code).toBe(CLOSE.storageUnavailable);
     await waitFor(async () => (await fetch(`${servers[0]!.url}/readyz`).then((r) => (r.body?.cancel(), r.status))) === 503, 'readiness to turn red');
 
-    await engines.postgres.resume();
+    await suite.engines.postgres.resume();
     await waitFor(async () => (await fetch(`${servers[0]!.url}/readyz`).then((r) => (r.body?.cancel(), r.status))) === 200, 'readiness to recover', 30_000);
     // The room reloads after its back-off; a client that reconnects is served and can edit again.
     const again = await joinMeeting(servers[0]!.wsUrl, meeting.id, meeting.editKey, { sync: false });

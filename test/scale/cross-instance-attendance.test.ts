@@ -5,7 +5,7 @@
  * on the other, both listed; one person with a tab on each counted once), and a meeting deleted on
  * one instance keeps no attendee name behind on the other.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ATTENDANCE_COLLECTION } from '../../server/attendance/attendance-service.js';
 import { SETTLE_MS } from '../../server/attendance/attendance-tracker.js';
 import type { AttendanceList } from '../../shared/api-types.js';
@@ -13,34 +13,24 @@ import { CLOSE } from '../../shared/protocol.js';
 import { joinMeeting, type Attendee } from '../helpers/clients.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { createMeeting, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
-import { scaleConfig, startEngines, type Engines } from './scale-helpers.js';
+import { scaleConfig, useEngines } from './scale-helpers.js';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const MIN = 60_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-let engines: Engines;
-beforeAll(async () => {
-  engines = await startEngines();
-});
-afterAll(async () => {
-  await engines?.stop();
-});
-
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines();
+const { cleanup } = suite;
 
 // Bus timers run on the ManualClock; the Redis silence cut-off follows the TTL in real time, so
 // it is long here (the clock only moves when the test moves it).
 const BUS = { busHeartbeatMs: 1000, busPresenceTtlMs: 60_000, busCatchupMs: 1000 };
 
 const twoInstances = async (clock: ManualClock): Promise<[TestServer, TestServer]> => {
-  const url = await engines.postgres.createDatabase();
+  const url = await suite.engines.postgres.createDatabase();
   const servers: TestServer[] = [];
   for (let i = 0; i < 2; i++) {
-    const server = await startTestServer({ config: scaleConfig(url, engines.redis.url, BUS), deps: { clock } });
+    const server = await startTestServer({ config: scaleConfig(url, suite.engines.redis.url, BUS), deps: { clock } });
     cleanup.push(() => server.close());
     servers.push(server);
   }

@@ -5,25 +5,15 @@
  * once (the failing instance still heartbeats, so the TTL would never clear them).
  */
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOSE } from '../../shared/protocol.js';
 import { storedBytes } from '../../server/storage/stored-document.js';
 import { joinMeeting, pageOf, type Attendee } from '../helpers/clients.js';
 import { createMeeting, waitFor, type TestServer } from '../helpers/server.js';
-import { startEngines, startInstances, waitForMesh, type Engines } from './scale-helpers.js';
+import { startInstances, waitForMesh, useEngines } from './scale-helpers.js';
 
-let engines: Engines;
-beforeAll(async () => {
-  engines = await startEngines();
-});
-afterAll(async () => {
-  await engines?.stop();
-});
-
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines();
+const { cleanup } = suite;
 
 const join = async (server: TestServer, id: string, key: string): Promise<{ attendee: Attendee; closes: number[] }> => {
   const attendee = await joinMeeting(server.wsUrl, id, key);
@@ -37,8 +27,8 @@ const KIB = 1024;
 
 describe('one meeting on two instances', () => {
   it('the size limit counts what the other instance wrote: the second 40 KiB paste under a 64 KiB limit is refused whole (1009)', async () => {
-    const url = await engines.postgres.createDatabase();
-    const [a, b] = await startInstances(2, url, engines.redis.url, { maxDocBytes: 64 * KIB });
+    const url = await suite.engines.postgres.createDatabase();
+    const [a, b] = await startInstances(2, url, suite.engines.redis.url, { maxDocBytes: 64 * KIB });
     cleanup.push(() => Promise.all([a!.close(), b!.close()]));
     await waitForMesh([a!, b!]);
     const meeting = await createMeeting(a!.url);
@@ -61,8 +51,8 @@ describe('one meeting on two instances', () => {
   });
 
   it("a room that fails on one instance removes its clients' cursors on the other at once", async () => {
-    const url = await engines.postgres.createDatabase();
-    const [x, y] = await startInstances(2, url, engines.redis.url);
+    const url = await suite.engines.postgres.createDatabase();
+    const [x, y] = await startInstances(2, url, suite.engines.redis.url);
     cleanup.push(() => Promise.all([x!.close(), y!.close()]));
     await waitForMesh([x!, y!]);
     const meeting = await createMeeting(x!.url);

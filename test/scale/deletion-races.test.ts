@@ -5,34 +5,24 @@
  * meeting gone: 4404 as well, not a storage failure (no 4503, no failure counted, no back-off,
  * readiness green).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUS_MESSAGE } from '../../server/bus/bus-wire.js';
 import type { Config } from '../../server/config.js';
 import { CLOSE } from '../../shared/protocol.js';
 import { joinMeeting, type Attendee } from '../helpers/clients.js';
 import { createMeeting, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
-import { scaleConfig, startEngines, waitForMesh, type Engines } from './scale-helpers.js';
+import { scaleConfig, waitForMesh, useEngines } from './scale-helpers.js';
 import { startRedisFaultProxy } from './tcp-proxies.js';
 
-let engines: Engines;
-beforeAll(async () => {
-  engines = await startEngines();
-});
-afterAll(async () => {
-  await engines?.stop();
-});
-
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines();
+const { cleanup } = suite;
 
 /** Instance A on Redis, instance B behind a proxy that loses every `deleted` message. */
 const instances = async (overrides: Partial<Config> = {}): Promise<{ a: TestServer; b: TestServer; lost: () => number; logOfB: Array<{ level: number; msg: string }> }> => {
-  const proxy = await startRedisFaultProxy(engines.redis.port, ({ payload }) => payload[0] === BUS_MESSAGE.deleted);
+  const proxy = await startRedisFaultProxy(suite.engines.redis.port, ({ payload }) => payload[0] === BUS_MESSAGE.deleted);
   cleanup.push(() => proxy.close());
-  const url = await engines.postgres.createDatabase();
-  const a = await startTestServer({ config: scaleConfig(url, engines.redis.url, overrides) });
+  const url = await suite.engines.postgres.createDatabase();
+  const a = await startTestServer({ config: scaleConfig(url, suite.engines.redis.url, overrides) });
   cleanup.push(() => a.close());
   const logOfB: Array<{ level: number; msg: string }> = [];
   const logStream = { write: (line: string) => void logOfB.push(JSON.parse(line) as { level: number; msg: string }) };

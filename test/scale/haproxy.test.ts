@@ -9,28 +9,18 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../server/storage/postgres-store.js';
 import { rebuildDoc } from '../../server/storage/stored-document.js';
 import { joinMeeting, pageOf, type Attendee } from '../helpers/clients.js';
 import { freePort } from '../helpers/ports.js';
 import { createMeeting, tempDir, waitFor } from '../helpers/server.js';
-import { ensureBuilt, scaleEnv, spawnInstance, startEngines, type ChildInstance, type Engines } from './scale-helpers.js';
+import { scaleEnv, spawnInstance, type ChildInstance, useEngines } from './scale-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-let engines: Engines;
-beforeAll(async () => {
-  await ensureBuilt();
-  engines = await startEngines();
-}, 180_000);
-afterAll(async () => {
-  await engines?.stop();
-});
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines({ built: true });
+const { cleanup } = suite;
 
 const haproxyBinary = (): string => {
   try {
@@ -64,9 +54,9 @@ const startHaproxy = async (backends: number[]): Promise<{ port: number; process
 
 describe('HAProxy from Debian in front of three instances', () => {
   it('carries the collaboration test: converge, late joiner, HTTP API, and a kill -9 of one instance loses nothing', async () => {
-    const databaseUrl = await engines.postgres.createDatabase();
+    const databaseUrl = await suite.engines.postgres.createDatabase();
     const instances: ChildInstance[] = [];
-    for (let i = 0; i < 3; i++) instances.push(await spawnInstance(await freePort(), scaleEnv(databaseUrl, engines.redis.url)));
+    for (let i = 0; i < 3; i++) instances.push(await spawnInstance(await freePort(), scaleEnv(databaseUrl, suite.engines.redis.url)));
     cleanup.push(() => Promise.all(instances.map((instance) => instance.kill9())));
     const { port } = await startHaproxy(instances.map((instance) => instance.port));
     const [url, wsUrl] = [`http://127.0.0.1:${port}`, `ws://127.0.0.1:${port}`];

@@ -6,35 +6,24 @@
  * that moved gets its cursor back. The documented bound itself (TTL plus one heartbeat) is checked
  * on a ManualClock in presence-expiry.test.ts: wall-clock time here is only reported.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../server/storage/postgres-store.js';
 import { rebuildDoc } from '../../server/storage/stored-document.js';
 import { joinMeeting, pageOf, type Attendee } from '../helpers/clients.js';
 import { freePort } from '../helpers/ports.js';
 import { seedFrom, seededRandom } from '../helpers/random.js';
 import { createMeeting, waitFor } from '../helpers/server.js';
-import { ensureBuilt, FAST_BUS, scaleEnv, spawnInstance, startEngines, type ChildInstance, type Engines } from './scale-helpers.js';
+import { FAST_BUS, scaleEnv, spawnInstance, type ChildInstance, useEngines } from './scale-helpers.js';
 import { startBalancer, type Proxy } from './tcp-proxies.js';
 
-let engines: Engines;
-beforeAll(async () => {
-  await ensureBuilt();
-  engines = await startEngines();
-}, 180_000);
-afterAll(async () => {
-  await engines?.stop();
-});
-
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines({ built: true });
+const { cleanup } = suite;
 
 /** Three child instances on a fresh database and a balancer in front of the live ones. */
 const cluster = async (): Promise<{ instances: ChildInstance[]; balancer: Proxy; databaseUrl: string; wsUrl: string; url: string }> => {
-  const databaseUrl = await engines.postgres.createDatabase();
+  const databaseUrl = await suite.engines.postgres.createDatabase();
   const instances: ChildInstance[] = [];
-  for (let i = 0; i < 3; i++) instances.push(await spawnInstance(await freePort(), scaleEnv(databaseUrl, engines.redis.url)));
+  for (let i = 0; i < 3; i++) instances.push(await spawnInstance(await freePort(), scaleEnv(databaseUrl, suite.engines.redis.url)));
   cleanup.push(() => Promise.all(instances.map((instance) => instance.kill9())));
   const balancer = await startBalancer(() => instances.filter((instance) => instance.process.exitCode === null && instance.process.signalCode === null).map((instance) => instance.port));
   cleanup.push(() => balancer.close());

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { BUS_MESSAGE, decodeBusMessage, type BusMessage } from '../../server/bus/bus-wire.js';
 import type { MeetingRecord } from '../../server/storage/meeting-record.js';
@@ -14,19 +14,10 @@ import { COMPACTION_LOCK_SPACE, compactStored } from '../../server/storage/postg
 import { PostgresStore } from '../../server/storage/postgres-store.js';
 import { joinMeeting, type Attendee } from '../helpers/clients.js';
 import { createMeeting, waitFor, type TestServer } from '../helpers/server.js';
-import { startEngines, startInstances, waitForMesh, type Engines } from './scale-helpers.js';
+import { startInstances, waitForMesh, useEngines } from './scale-helpers.js';
 
-let engines: Engines;
-beforeAll(async () => {
-  engines = await startEngines();
-});
-afterAll(async () => {
-  await engines?.stop();
-});
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines();
+const { cleanup } = suite;
 
 /** A session of its own, for holding locks. */
 const session = async (url: string): Promise<pg.Client> => {
@@ -55,7 +46,7 @@ const join = async (server: TestServer, id: string, key: string): Promise<Attend
 /** Every message on the Redis, decoded, in the order Redis delivered them. */
 const listenToRedis = async (): Promise<BusMessage[]> => {
   const heard: BusMessage[] = [];
-  const subscriber = createClient({ url: engines.redis.url });
+  const subscriber = createClient({ url: suite.engines.redis.url });
   subscriber.on('error', () => {});
   await subscriber.connect();
   cleanup.push(() => subscriber.close().catch(() => subscriber.destroy()));
@@ -65,8 +56,8 @@ const listenToRedis = async (): Promise<BusMessage[]> => {
 
 describe('invariant 1: published only after the PostgreSQL commit', () => {
   it('an edit whose commit is held back by a lock reaches no Redis message, no other instance and no other client until it commits', async () => {
-    const databaseUrl = await engines.postgres.createDatabase();
-    const servers = await startInstances(2, databaseUrl, engines.redis.url);
+    const databaseUrl = await suite.engines.postgres.createDatabase();
+    const servers = await startInstances(2, databaseUrl, suite.engines.redis.url);
     cleanup.push(() => Promise.all(servers.map((server) => server.close())));
     await waitForMesh(servers);
     const [a, b] = servers as [TestServer, TestServer];
@@ -115,7 +106,7 @@ describe('invariant 4: one compaction of a meeting at a time, under the advisory
 
   /** A database with one meeting of `entries` log entries; the pools of two instances' compactions. */
   const setUp = async (entries: number) => {
-    const url = await engines.postgres.createDatabase();
+    const url = await suite.engines.postgres.createDatabase();
     const store = await PostgresStore.open(url, { poolSize: 2 });
     cleanup.push(() => store.close());
     const record = newRecord();

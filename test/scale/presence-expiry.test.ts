@@ -5,25 +5,15 @@
  * clients' cursors stay on B up to the TTL after the last message heard from A, and are gone one
  * heartbeat later: within TTL plus one heartbeat of A's death.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { joinMeeting, type Attendee } from '../helpers/clients.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { createMeeting, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
-import { scaleConfig, startEngines, type Engines } from './scale-helpers.js';
+import { scaleConfig, useEngines } from './scale-helpers.js';
 import { startRedisFaultProxy } from './tcp-proxies.js';
 
-let engines: Engines;
-beforeAll(async () => {
-  engines = await startEngines();
-});
-afterAll(async () => {
-  await engines?.stop();
-});
-
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines();
+const { cleanup } = suite;
 
 const HEARTBEAT = 1000;
 const TTL = 5000;
@@ -39,13 +29,13 @@ const hears = async (server: TestServer): Promise<boolean> => /^meetpad_bus_inst
 describe('presence of a dead instance', () => {
   it('stays until the TTL after the last message heard, and is gone one heartbeat later', async () => {
     const clock = new ManualClock();
-    const proxy = await startRedisFaultProxy(engines.redis.port, () => false);
+    const proxy = await startRedisFaultProxy(suite.engines.redis.port, () => false);
     cleanup.push(() => proxy.close());
-    const url = await engines.postgres.createDatabase();
+    const url = await suite.engines.postgres.createDatabase();
     const bus = { busHeartbeatMs: HEARTBEAT, busPresenceTtlMs: TTL, busCatchupMs: HEARTBEAT };
     const a = await startTestServer({ config: scaleConfig(url, `redis://127.0.0.1:${proxy.port}`, bus), deps: { clock } });
     cleanup.push(() => a.close());
-    const b = await startTestServer({ config: scaleConfig(url, engines.redis.url, bus), deps: { clock } });
+    const b = await startTestServer({ config: scaleConfig(url, suite.engines.redis.url, bus), deps: { clock } });
     cleanup.push(() => b.close());
     // Heartbeats go out only as the clock moves: move it a heartbeat at a time until both hear each other.
     await waitFor(async () => (await clock.advance(HEARTBEAT), (await hears(a)) && (await hears(b))), 'both instances to hear each other');

@@ -5,7 +5,7 @@
  * the same document, and PostgreSQL replays to exactly that document. The seed is printed;
  * `SCALE_SEED=N` replays a run.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { PostgresStore } from '../../server/storage/postgres-store.js';
 import { rebuildDoc } from '../../server/storage/stored-document.js';
@@ -13,21 +13,11 @@ import { joinMeeting, pageOf, type Attendee } from '../helpers/clients.js';
 import { freePort } from '../helpers/ports.js';
 import { seedFrom, seededRandom } from '../helpers/random.js';
 import { createMeeting, waitFor } from '../helpers/server.js';
-import { ensureBuilt, scaleEnv, spawnInstance, startEngines, type ChildInstance, type Engines } from './scale-helpers.js';
+import { scaleEnv, spawnInstance, type ChildInstance, useEngines } from './scale-helpers.js';
 import { startBalancer } from './tcp-proxies.js';
 
-let engines: Engines;
-beforeAll(async () => {
-  await ensureBuilt();
-  engines = await startEngines();
-}, 180_000);
-afterAll(async () => {
-  await engines?.stop();
-});
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines({ built: true });
+const { cleanup } = suite;
 
 const STEPS = 14;
 const CLIENTS = 4;
@@ -38,8 +28,8 @@ describe('randomised convergence across instances', () => {
     console.log('randomised convergence seed', seed);
     const random = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const databaseUrl = await engines.postgres.createDatabase();
-    const env = scaleEnv(databaseUrl, engines.redis.url);
+    const databaseUrl = await suite.engines.postgres.createDatabase();
+    const env = scaleEnv(databaseUrl, suite.engines.redis.url);
     const ports = [await freePort(), await freePort(), await freePort()];
     const instances: Array<ChildInstance | null> = [];
     for (const port of ports) instances.push(await spawnInstance(port, env));
@@ -77,8 +67,8 @@ describe('randomised convergence across instances', () => {
           instances[back] = await spawnInstance(ports[back]!, env);
         }
       } else if (action < 0.6) {
-        if (redisDown) await engines.redis.restart();
-        else await engines.redis.kill();
+        if (redisDown) await suite.engines.redis.restart();
+        else await suite.engines.redis.kill();
         redisDown = !redisDown;
       } else if (action < 0.8) {
         // A client goes offline, edits, and comes back.
@@ -90,7 +80,7 @@ describe('randomised convergence across instances', () => {
       await new Promise((r) => setTimeout(r, 50 + Math.floor(random() * 150)));
     }
     // Everything back up.
-    if (redisDown) await engines.redis.restart();
+    if (redisDown) await suite.engines.redis.restart();
     for (const [n, instance] of instances.entries()) if (!instance) instances[n] = await spawnInstance(ports[n]!, env);
     await waitFor(() => clients.every((client) => client.provider.wsconnected && client.provider.synced), 'every client to be connected and synced', 30_000);
     const vectors = () => clients.map((client) => Buffer.from(Y.encodeStateVector(client.doc)).toString('base64'));

@@ -9,6 +9,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../server/config.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
@@ -46,6 +47,40 @@ export const startEngines = async (): Promise<Engines> => {
     stop: async () => {
       await Promise.all([postgres.stop(), redis.stop()]);
     },
+  };
+};
+
+/** What every test of a scale file shares: the file's engines and the steps to undo after each test. */
+export interface ScaleSuite {
+  /** PostgreSQL and Redis, started before the file's first test. */
+  readonly engines: Engines;
+  /** Cleanup steps, run after each test, the last added first. */
+  readonly cleanup: Array<() => unknown>;
+}
+
+/**
+ * Registers a scale test file's hooks: engines for the whole file (after building the server when
+ * its tests spawn `dist/server/main.js`), stopped after the last test, and the cleanup list.
+ */
+export const useEngines = ({ built = false }: { built?: boolean } = {}): ScaleSuite => {
+  let engines: Engines | undefined;
+  const cleanup: Array<() => unknown> = [];
+  beforeAll(async () => {
+    if (built) await ensureBuilt();
+    engines = await startEngines();
+  }, 180_000);
+  afterAll(async () => {
+    await engines?.stop();
+  });
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  return {
+    get engines(): Engines {
+      if (!engines) throw new Error('the engines start before the first test');
+      return engines;
+    },
+    cleanup,
   };
 };
 

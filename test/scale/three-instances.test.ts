@@ -5,7 +5,7 @@
  * meeting's sockets on the others (4404).
  */
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { awarenessFrame } from '../../server/collab/wire.js';
@@ -13,28 +13,18 @@ import { CLOSE } from '../../shared/protocol.js';
 import { joinMeeting, pageOf, type Attendee } from '../helpers/clients.js';
 import { seedFrom, seededRandom } from '../helpers/random.js';
 import { createMeeting, waitFor, type TestServer } from '../helpers/server.js';
-import { startEngines, startInstances, waitForMesh, type Engines } from './scale-helpers.js';
+import { startInstances, waitForMesh, useEngines } from './scale-helpers.js';
 
-let engines: Engines;
-beforeAll(async () => {
-  engines = await startEngines();
-});
-afterAll(async () => {
-  await engines?.stop();
-});
-
-const cleanup: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = useEngines();
+const { cleanup } = suite;
 
 const instances = async (count: number): Promise<{ servers: TestServer[]; more: () => Promise<TestServer> }> => {
-  const url = await engines.postgres.createDatabase();
-  const servers = await startInstances(count, url, engines.redis.url);
+  const url = await suite.engines.postgres.createDatabase();
+  const servers = await startInstances(count, url, suite.engines.redis.url);
   cleanup.push(() => Promise.all(servers.map((server) => server.close())));
   await waitForMesh(servers);
   const more = async () => {
-    const [server] = await startInstances(1, url, engines.redis.url);
+    const [server] = await startInstances(1, url, suite.engines.redis.url);
     cleanup.push(() => server!.close());
     return server!;
   };
@@ -146,9 +136,9 @@ describe('three instances, no sticky sessions', () => {
     await waitFor(() => servers[1]!.app.meetpad.registry.loadedRoom(meeting.id) === undefined && servers[1]!.app.meetpad.collab.size === 0, 'the second instance to hold nothing of the meeting');
   });
   it('meetings that load while a catch-up round compares heads with PostgreSQL are not taken for deleted', async () => {
-    const url = await engines.postgres.createDatabase();
+    const url = await suite.engines.postgres.createDatabase();
     // Catch-up rounds back to back, so rooms keep loading while one is in flight.
-    const servers = await startInstances(2, url, engines.redis.url, { busCatchupMs: 50 });
+    const servers = await startInstances(2, url, suite.engines.redis.url, { busCatchupMs: 50 });
     cleanup.push(() => Promise.all(servers.map((server) => server.close())));
     const meetings = await Promise.all(Array.from({ length: 30 }, () => createMeeting(servers[0]!.url)));
     const closes: number[] = [];
