@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { Errors, isStorageUnavailable } from './errors.js';
 import { clientRoutes } from './http/client-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { LazySchemaCompilers } from './http/lazy-schema-compilers.js';
 import { meetingsRoutes } from './http/meetings-routes.js';
 import { itemsRoutes } from './http/items-routes.js';
 import { seriesRoutes } from './http/series-routes.js';
@@ -68,6 +69,8 @@ export interface MeetpadState {
   authorship: Authorship;
   /** Revisions of every meeting (the history routes, restore and webhooks use it). */
   history: History;
+  /** The route schemas, compiled on first use; `compileAll()` compiles the rest. */
+  schemas: LazySchemaCompilers;
   /** Starts draining: readiness fails and new upgrades are refused. */
   startDraining(): void;
   readiness(): { ready: boolean; reason?: string };
@@ -122,6 +125,7 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
           import('./storage/postgres-store.js').then(({ PostgresStore }) => PostgresStore.open(config.databaseUrl, { poolSize: config.pgPoolSize, timeoutMs: config.pgTimeoutMs, observer: storeObserver }))
         : LevelStore.open(config.dataDir, { sync: config.syncWrites, observer: storeObserver });
   opening.catch(() => {}); // awaited below; not unhandled while Fastify is built
+  const schemas = new LazySchemaCompilers();
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -139,6 +143,8 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     // the JSON Schema meta-schema at start (compiling it was a sixth of start-up): Ajv's strict mode
     // still refuses unknown keywords, and test/server/openapi.test.ts validates every schema.
     ajv: { customOptions: { removeAdditional: false, validateSchema: false } },
+    // Validators and serializers compile on a route's first use, not all at start (a fifth of it).
+    schemaController: schemas.schemaController,
   });
   deps.instrument?.(app);
 
@@ -178,6 +184,7 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
     collab,
     authorship,
     history,
+    schemas,
     startDraining: () => (draining = true),
     readiness: () => {
       if (draining) return { ready: false, reason: 'draining' };

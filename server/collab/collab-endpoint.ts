@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger, FastifyError } from 'fastify';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type Server as WsServer } from 'ws';
 import { ACKS_PARAM } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
@@ -15,7 +15,8 @@ import { checkMeetingId, openMeeting } from '../meetings/meeting-access.js';
 import { keyFromRequest } from '../security/keys.js';
 import { originAllowed } from '../security/origin.js';
 import { StorageError, type MeetingStore } from '../storage/meeting-store.js';
-import { PeerConnection, type ConnectionObserver } from './peer-connection.js';
+import { PeerConnection, type ConnectionGrant, type ConnectionObserver, type ConnectionOptions } from './peer-connection.js';
+import { PeerSocket } from './peer-socket.js';
 import type { RoomRegistry } from './room-registry.js';
 
 const COLLAB_PATH = /^\/collab\/([^/?#]*)$/;
@@ -32,9 +33,12 @@ export interface CollabDeps {
 
 /** Serves WebSocket upgrades for meetings and keeps the set of live connections. */
 export class CollabEndpoint {
-  readonly #wss: WebSocketServer;
+  readonly #wss: WsServer<typeof PeerSocket>;
   readonly #deps: CollabDeps;
-  readonly #connections = new Set<PeerConnection>();
+  // What every connection shares (one object, not one per socket: heap per connection counts).
+  readonly #peerOptions: ConnectionOptions;
+  // Each live connection with its grant (the counts to give back when it closes).
+  readonly #connections = new Map<PeerConnection, Grant>();
   readonly #perAddress = new Map<string, number>();
   readonly #perMeeting = new Map<string, number>();
   readonly #pinger: NodeJS.Timeout;
@@ -42,9 +46,18 @@ export class CollabEndpoint {
 
   constructor(deps: CollabDeps) {
     this.#deps = deps;
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false });
+    // clientTracking off: this endpoint keeps its own set, and ws's would add a Set entry and a
+    // close listener per socket.
+    this.#wss = new WebSocketServer<typeof PeerSocket>({ noServer: true, maxPayload: deps.config.maxFrameBytes, perMessageDeflate: false, clientTracking: false, WebSocket: PeerSocket });
+    this.#peerOptions = {
+      limits: deps.config,
+      log: deps.log,
+      debug: ['debug', 'trace'].includes(deps.log.level),
+      closed: (connection, code) => this.#closed(connection, code),
+      ...(deps.observer ? { observer: deps.observer } : {}),
+    };
     this.#pinger = setInterval(() => {
-      for (const connection of this.#connections) connection.ping();
+      for (const connection of this.#connections.keys()) connection.ping();
     }, deps.config.pingIntervalMs);
     this.#pinger.unref();
   }
@@ -56,11 +69,18 @@ export class CollabEndpoint {
 
   /** The HTTP server's 'upgrade' listener. */
   readonly handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', () => socket.destroy());
+    // A listener that closes over nothing: an arrow here would share this function's context, and
+    // with it keep `request` and `head` (the upgrade's IncomingMessage and read buffer) alive for
+    // as long as the socket lives.
+    socket.on('error', destroyOnError);
     this.#authorize(request).then(
       (grant) => {
         if ('status' in grant) return refuse(socket, grant.status, grant.error, grant.message, () => this.#deps.observer?.refusedUpgrade?.(grant.status));
-        this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, grant));
+        this.#wss.handleUpgrade(request, socket, head, (ws) => {
+          // ws destroys the socket on errors from now on; one listener fewer per socket.
+          socket.off('error', destroyOnError);
+          this.#accept(ws, grant);
+        });
       },
       (error: unknown) => {
         const storage = error instanceof StorageError;
@@ -102,34 +122,28 @@ export class CollabEndpoint {
     if ((this.#perAddress.get(address) ?? 0) >= config.maxConnectionsPerAddress) return deny(429, 'too_many_connections', 'too many connections from this address');
     if ((this.#perMeeting.get(id) ?? 0) >= config.maxConnectionsPerMeeting) return deny(503, 'meeting_full', 'this meeting has too many connections');
     const acks = new URLSearchParams(url.slice(path.length + 1)).get(ACKS_PARAM) === '1';
-    return { id, role, acks, address };
+    return { id, role, acks, address, number: 0 };
   }
 
-  #accept(ws: WebSocket, grant: Grant): void {
-    const { config, registry, observer } = this.#deps;
-    const bindings = { meetingId: grant.id, connection: this.#nextId++, role: grant.role };
-    let child: FastifyBaseLogger | undefined;
-    const log = (): FastifyBaseLogger => (child ??= this.#deps.log.child(bindings));
-    const debug = ['debug', 'trace'].includes(this.#deps.log.level);
-    const connection = new PeerConnection(ws, grant.id, registry, {
-      role: grant.role,
-      acks: grant.acks,
-      limits: config,
-      log,
-      ...(observer ? { observer } : {}),
-    });
-    this.#connections.add(connection);
+  #accept(ws: PeerSocket, grant: Grant): void {
+    grant.number = this.#nextId++;
+    const connection = new PeerConnection(ws, this.#deps.registry, this.#peerOptions, grant);
+    this.#connections.set(connection, grant);
     bump(this.#perAddress, grant.address, 1);
     bump(this.#perMeeting, grant.id, 1);
-    observer?.connected?.(grant.role, 1);
-    if (debug) log().debug('connected');
-    ws.once('close', (code) => {
-      this.#connections.delete(connection);
-      bump(this.#perAddress, grant.address, -1);
-      bump(this.#perMeeting, grant.id, -1);
-      observer?.connected?.(grant.role, -1);
-      if (debug) log().debug({ code }, 'disconnected');
-    });
+    this.#deps.observer?.connected?.(grant.role, 1);
+    if (this.#peerOptions.debug) connection.log().debug('connected');
+  }
+
+  // The connection's socket has closed (PeerConnection calls this once).
+  #closed(connection: PeerConnection, code: number): void {
+    const grant = this.#connections.get(connection);
+    if (!grant) return;
+    this.#connections.delete(connection);
+    bump(this.#perAddress, grant.address, -1);
+    bump(this.#perMeeting, grant.id, -1);
+    this.#deps.observer?.connected?.(grant.role, -1);
+    if (this.#peerOptions.debug) connection.log().debug({ code }, 'disconnected');
   }
 
   /** Stops pinging and closes the WebSocket server (rooms close their own peers). */
@@ -139,10 +153,7 @@ export class CollabEndpoint {
   }
 }
 
-interface Grant {
-  id: string;
-  role: 'edit' | 'view';
-  acks: boolean;
+interface Grant extends ConnectionGrant {
   address: string;
 }
 
@@ -159,6 +170,10 @@ const clientAddress = (request: IncomingMessage, trustProxy: boolean): string =>
   const last = trustProxy && typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
   return last || request.socket.remoteAddress || 'unknown';
 };
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
 
 const safeDecode = (text: string): string | null => {
   try {

@@ -5,7 +5,7 @@
  * also keeps the stored size for the document limit and folds the log into a snapshot every
  * `compactEvery` entries. It knows nothing about sockets.
  */
-import * as Y from 'yjs';
+import { mergeMany } from './merge-updates.js';
 import type { RecordWrite, StoredDocument, UpdateLog } from '../storage/meeting-store.js';
 import { storedBytes } from '../storage/stored-document.js';
 
@@ -29,7 +29,7 @@ export interface WriterEvents<Sender> {
 export class DocumentWriter<Sender> {
   readonly #log: UpdateLog;
   readonly #settings: PersistenceSettings;
-  readonly #snapshotOf: () => Uint8Array;
+  readonly #snapshotOf: () => Uint8Array | null;
   readonly #events: WriterEvents<Sender>;
   #pending: PendingEntry<Sender> | null = null;
   #lastEntry: Promise<void> = Promise.resolve();
@@ -38,7 +38,11 @@ export class DocumentWriter<Sender> {
   #snapshotBytes: number;
   #logBytes: number;
 
-  constructor(log: UpdateLog, stored: StoredDocument, settings: PersistenceSettings, snapshotOf: () => Uint8Array, events: WriterEvents<Sender>) {
+  /**
+   * `snapshotOf` encodes the current document for a compaction; null when the room has not built
+   * its document (nothing was appended since the load, so there is nothing to fold).
+   */
+  constructor(log: UpdateLog, stored: StoredDocument, settings: PersistenceSettings, snapshotOf: () => Uint8Array | null, events: WriterEvents<Sender>) {
     this.#log = log;
     this.#settings = settings;
     this.#snapshotOf = snapshotOf;
@@ -95,6 +99,7 @@ export class DocumentWriter<Sender> {
     if (this.#compaction) return this.#compaction;
     if (this.#failed || this.#log.length === 0) return Promise.resolve();
     const snapshot = this.#snapshotOf();
+    if (snapshot === null) return Promise.resolve();
     const [upTo, foldedBytes] = [this.#log.head, this.#logBytes];
     // Submitted after every entry appended so far, so the batch lands after theirs.
     this.#compaction = this.#log
@@ -164,7 +169,7 @@ class PendingEntry<Sender> {
 
   /** All updates as one (Yjs merges updates without a document). */
   merged(): Uint8Array {
-    return this.#updates.length === 1 ? this.#updates[0]! : Y.mergeUpdates(this.#updates);
+    return mergeMany(this.#updates);
   }
 
   /** The one sender every update came from; undefined when there were several. */

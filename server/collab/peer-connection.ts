@@ -14,7 +14,8 @@ import { TokenBucket } from '../security/token-bucket.js';
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awareness-check.js';
 import type { Room, Peer } from './room.js';
 import { MeetingGoneError, RoomUnavailableError, type Lease, type RoomRegistry } from './room-registry.js';
-import { addsContent, checkUpdate, dependencyMet, isNoOp, type Dependency } from './update-check.js';
+import type { Dependency } from './update-check.js';
+import type { PeerSocket } from './peer-socket.js';
 import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './wire.js';
 
 /** Per-connection limits, from the configuration. */
@@ -36,14 +37,26 @@ export interface ConnectionObserver {
   closed?(code: number): void;
 }
 
-/** Who is connecting and how. */
+/** What every connection of an endpoint shares (one object for all of them). */
 export interface ConnectionOptions {
+  limits: ConnectionLimits;
+  /** The endpoint's logger; a connection that logs makes its own child of it on first use (most never do). */
+  log: FastifyBaseLogger;
+  /** Whether the log level is debug or finer (the endpoint logs connects and disconnects then). */
+  debug: boolean;
+  observer?: ConnectionObserver;
+  /** Called once, when the connection's socket has closed. */
+  closed?(connection: PeerConnection, code: number): void;
+}
+
+/** Who is connecting and how (per connection). */
+export interface ConnectionGrant {
+  /** The meeting's id. */
+  id: string;
   role: Role;
   acks: boolean;
-  limits: ConnectionLimits;
-  /** The connection's logger, created on first use (most connections never log). */
-  log: () => FastifyBaseLogger;
-  observer?: ConnectionObserver;
+  /** The endpoint's number for the connection, in its log lines. */
+  number: number;
 }
 
 /** A refusal that closes the socket. */
@@ -65,15 +78,24 @@ const MAX_QUEUED_FRAMES_BYTES_FACTOR = 4;
 const AWARENESS_ABUSE_FACTOR = 10;
 const TERMINATE_AFTER_CLOSE_MS = 2000;
 
+/** An update held until what it builds on arrives. */
+interface Waiting {
+  update: Uint8Array;
+  frame: number;
+  needs: Dependency | undefined;
+}
+const NOTHING_WAITING: Waiting[] = Object.freeze([]) as unknown as Waiting[];
+
 /** A y-websocket peer bound to one room. */
 export class PeerConnection implements Peer {
   /** Set by ping/pong: false if the peer has not answered the last ping. */
   alive = true;
   readonly role: Role;
-  readonly #ws: WebSocket;
+  readonly #ws: PeerSocket;
   readonly #lease: Lease;
   readonly #options: ConnectionOptions;
-  readonly #log: () => FastifyBaseLogger;
+  readonly #grant: ConnectionGrant;
+  #logger: FastifyBaseLogger | null = null;
   #room: Room | null = null;
   #queue: Uint8Array[] | null = [];
   #queuedBytes = 0;
@@ -91,27 +113,63 @@ export class PeerConnection implements Peer {
   #savedCandidate = 0;
   #savedSent = 0;
   #ackScheduled = false;
-  readonly #waiting: Array<{ update: Uint8Array; frame: number; needs: Dependency | undefined }> = [];
+  // Shared and frozen until an update has to wait (rare: a reconnect), then this connection's own.
+  #waiting: Waiting[] = NOTHING_WAITING;
   #stopRetrying: (() => void) | null = null;
   #resumeTimer: NodeJS.Timeout | null = null;
 
-  constructor(ws: WebSocket, meetingId: string, registry: RoomRegistry, options: ConnectionOptions) {
+  constructor(ws: PeerSocket, registry: RoomRegistry, options: ConnectionOptions, grant: ConnectionGrant) {
     this.#ws = ws;
     this.#options = options;
-    this.role = options.role;
-    this.#log = options.log;
+    this.#grant = grant;
+    this.role = grant.role;
     const { limits } = options;
     this.#messages = new TokenBucket(limits.messagesPerSecond);
     this.#bytes = new TokenBucket(limits.bytesPerSecond);
     this.#awarenessRate = new TokenBucket(limits.awarenessPerSecond);
     // Listeners first, before any await: no frame may be missed while the room loads.
-    ws.on('message', this.#onMessage);
-    ws.on('close', this.#onClose);
-    ws.on('pong', () => (this.alive = true));
-    ws.on('error', (error) => this.#log().debug({ err: error }, 'socket error'));
+    ws.peer = this;
+    ws.on('message', PeerConnection.#onSocketMessage);
+    ws.on('close', PeerConnection.#onSocketClose);
+    ws.on('pong', PeerConnection.#onSocketPong);
+    ws.on('error', PeerConnection.#onSocketError);
     // The lease counts from now, so a socket that closes while the room loads still lets it unload.
-    this.#lease = registry.lease(meetingId);
-    this.#lease.room.then(this.#onRoom, this.#onLoadError);
+    this.#lease = registry.lease(grant.id);
+    // Closures that live only until the load settles (methods, not per-instance arrow fields).
+    this.#lease.room.then(
+      (room) => this.#onRoom(room),
+      (error: unknown) => this.#onLoadError(error),
+    );
+  }
+
+  // One listener of each kind for all sockets; `this` is the socket, a PeerSocket (ws types it as its base class).
+  static readonly #onSocketMessage = function (this: WebSocket, data: RawData, isBinary: boolean): void {
+    const peer = (this as PeerSocket).peer;
+    if (peer) peer.#onMessage(data, isBinary);
+  };
+
+  static readonly #onSocketClose = function (this: WebSocket, code: number): void {
+    const peer = (this as PeerSocket).peer;
+    if (peer) peer.#onClose(code);
+  };
+
+  static readonly #onSocketPong = function (this: WebSocket): void {
+    const peer = (this as PeerSocket).peer;
+    if (peer) peer.alive = true;
+  };
+
+  static readonly #onSocketError = function (this: WebSocket, error: Error): void {
+    const peer = (this as PeerSocket).peer;
+    if (peer) peer.#log().debug({ err: error }, 'socket error');
+  };
+
+  /** The connection's logger (a child of the endpoint's with its meeting, number and role), made on first use. */
+  log(): FastifyBaseLogger {
+    return (this.#logger ??= this.#options.log.child({ meetingId: this.#grant.id, connection: this.#grant.number, role: this.#grant.role }));
+  }
+
+  #log(): FastifyBaseLogger {
+    return this.log();
   }
 
   /** Sends a frame unless the peer is too slow to keep up (then it is disconnected). */
@@ -121,6 +179,7 @@ export class PeerConnection implements Peer {
       this.close(CLOSE.overloaded, 'client too slow to receive updates');
       return;
     }
+    this.#ws.holdWritesForThisTick();
     this.#ws.send(frame);
     this.#options.observer?.frameOut?.(frame.byteLength, frame);
   }
@@ -150,29 +209,29 @@ export class PeerConnection implements Peer {
     this.#ws.ping();
   }
 
-  readonly #onRoom = (room: Room): void => {
+  #onRoom(room: Room): void {
     if (this.#closed) return;
     if (room.deleted) return this.close(CLOSE.deleted, 'meeting deleted');
     if (!room.accepting) return this.close(CLOSE.storageUnavailable, 'storage unavailable');
     this.#room = room;
     this.#joinedDepartures = room.departures;
     this.#lease.join(this);
-    this.send(syncStep1Frame(Y.encodeStateVector(room.doc)));
+    this.send(syncStep1Frame(room.stateVector()));
     const present = [...room.awareness.getStates().keys()];
     if (present.length) this.send(awarenessFrame(room.awareness, present));
     const queued = this.#queue ?? [];
     this.#queue = null;
     for (const frame of queued) if (!this.#closed) this.#handle(frame);
-  };
+  }
 
-  readonly #onLoadError = (error: unknown): void => {
+  #onLoadError(error: unknown): void {
     if (error instanceof MeetingGoneError) return this.close(CLOSE.deleted, 'meeting deleted');
     // The registry logs a failed load once, however many sockets were waiting for it.
     if (error instanceof RoomUnavailableError) return this.close(CLOSE.storageUnavailable, 'storage unavailable, retry later');
     this.close(CLOSE.storageUnavailable, 'could not load the meeting');
-  };
+  }
 
-  readonly #onMessage = (data: RawData, isBinary: boolean): void => {
+  #onMessage(data: RawData, isBinary: boolean): void {
     if (this.#closed) return;
     if (!isBinary) return this.#refuse(new Refusal(CLOSE.policy, 'text frames are not part of the protocol'));
     // A private copy: ws may hand out views into pooled buffers, and decoding must not read past the frame.
@@ -187,7 +246,7 @@ export class PeerConnection implements Peer {
       return;
     }
     this.#handle(frame);
-  };
+  }
 
   // Backpressure, not disconnection: past the rate, stop reading this socket until the debt is paid.
   #throttle(bytes: number): void {
@@ -235,16 +294,16 @@ export class PeerConnection implements Peer {
   #receiveUpdate(update: Uint8Array, frame: number): void {
     const room = this.#room!;
     if (!room.accepting) throw room.deleted ? new Refusal(CLOSE.deleted, 'meeting deleted') : new Refusal(CLOSE.storageUnavailable, 'storage unavailable');
-    const check = checkUpdate(update, room.doc);
+    const check = room.checkUpdate(update);
     if (!check.ok) {
       if (check.problem === 'missing-dependencies' && this.role === 'edit') return this.#wait(update, frame, check.needs);
       throw new Refusal(this.role === 'view' ? CLOSE.readOnly : CLOSE.policy, `update refused (${check.problem}): ${check.detail}`);
     }
     if (this.role === 'view') {
       // A view-only peer's sync step 2 repeats what it was sent; anything new is a write attempt.
-      if (!isNoOp(check.decoded, room.doc)) throw new Refusal(CLOSE.readOnly, 'view-only link cannot change the meeting');
+      if (!room.isNoOp(check.decoded)) throw new Refusal(CLOSE.readOnly, 'view-only link cannot change the meeting');
     } else {
-      if (addsContent(check.decoded, room.doc) && !room.fits(update.byteLength)) throw new Refusal(CLOSE.tooLarge, 'meeting size limit reached');
+      if (room.addsContent(check.decoded) && !room.fits(update.byteLength)) throw new Refusal(CLOSE.tooLarge, 'meeting size limit reached');
       room.apply(update, this);
     }
     room.afterDurable(() => this.#saved(frame));
@@ -257,11 +316,12 @@ export class PeerConnection implements Peer {
     if (this.#waiting.length >= MAX_WAITING_UPDATES || waitingBytes > this.#options.limits.maxFrameBytes) {
       throw new Refusal(CLOSE.policy, 'updates with missing dependencies');
     }
+    if (this.#waiting === NOTHING_WAITING) this.#waiting = [];
     this.#waiting.push({ update, frame, needs });
-    this.#stopRetrying ??= this.#room!.onChange(this.#retryWaiting);
+    this.#stopRetrying ??= this.#room!.onChange(() => this.#retryWaiting());
   }
 
-  readonly #retryWaiting = (): void => {
+  #retryWaiting(): void {
     const room = this.#room;
     if (!room || this.#closed) return;
     try {
@@ -269,11 +329,11 @@ export class PeerConnection implements Peer {
         const held = this.#waiting[i]!;
         // Decode again only once the dependency it waited for is there: anyone's keystroke
         // triggers this, and held updates may be large.
-        if (held.needs && !dependencyMet(room.doc, held.needs)) {
+        if (held.needs && !room.dependencyMet(held.needs)) {
           i++;
           continue;
         }
-        const check = checkUpdate(held.update, room.doc);
+        const check = room.checkUpdate(held.update);
         if (!check.ok) {
           held.needs = check.needs;
           i++;
@@ -292,12 +352,12 @@ export class PeerConnection implements Peer {
       this.#stopRetrying?.();
       this.#stopRetrying = null;
     }
-  };
+  }
 
   // Acks are a prefix count: never past a frame that still waits for its dependencies.
   #saved(frame: number): void {
     this.#savedCandidate = Math.max(this.#savedCandidate, frame);
-    if (!this.#options.acks || this.#ackScheduled) return;
+    if (!this.#grant.acks || this.#ackScheduled) return;
     this.#ackScheduled = true;
     setImmediate(() => {
       this.#ackScheduled = false;
@@ -370,17 +430,17 @@ export class PeerConnection implements Peer {
       // Coalesce: keep only the latest state and apply it when the rate allows.
       const first = this.#deferredAwareness === null;
       this.#deferredAwareness = payload;
-      if (first) setTimeout(this.#applyDeferredAwareness, wait).unref();
+      if (first) setTimeout(() => this.#applyDeferredAwareness(), wait).unref();
       return;
     }
     awarenessProtocol.applyAwarenessUpdate(room.awareness, payload, this);
   }
 
-  readonly #applyDeferredAwareness = (): void => {
+  #applyDeferredAwareness(): void {
     const payload = this.#deferredAwareness;
     this.#deferredAwareness = null;
     if (payload && !this.#closed && this.#room?.accepting) awarenessProtocol.applyAwarenessUpdate(this.#room.awareness, payload, this);
-  };
+  }
 
   #handleQueryAwareness(decoder: decoding.Decoder, bytes: number): void {
     expectEnd(decoder);
@@ -396,13 +456,14 @@ export class PeerConnection implements Peer {
     this.close(refusal.code, refusal.reason);
   }
 
-  readonly #onClose = (): void => {
+  #onClose(code: number): void {
     if (!this.#closed) {
       this.#closed = true;
       this.#options.observer?.closed?.(1000);
     }
     this.#release();
-  };
+    this.#options.closed?.(this, code);
+  }
 
   // Leaves once: awareness states removed at once (no ghost cursors), the lease released (the last
   // one out starts the grace period), loaded or not.

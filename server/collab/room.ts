@@ -4,6 +4,13 @@
  * durable (durable before visible); sync answers wait for the same point. An update that is already
  * durable elsewhere (another instance wrote it) comes in through `applyDurable`: it is fanned out
  * at once and never appended again.
+ *
+ * A meeting stored as one update (a compacted snapshot, the usual case after an unload or a
+ * restart) is served from that encoding until something needs the document: sync answers, state
+ * vectors and update checks read the stored bytes, and the Y.Doc is built (as it always was, by
+ * replaying storage) on the first update that changes anything, or the first reader of `doc`.
+ * Replaying is most of a restarted meeting's first join, and a built document is most of an idle
+ * meeting's memory.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import * as Y from 'yjs';
@@ -11,11 +18,12 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { uint32 } from 'lib0/random';
 import { CLOSE } from '../../shared/protocol.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
-import { MeetingDeletedError, type OpenedDocument, type RecordWrite } from '../storage/meeting-store.js';
-import { rebuildDoc } from '../storage/stored-document.js';
+import { MeetingDeletedError, type OpenedDocument, type RecordWrite, type StoredDocument } from '../storage/meeting-store.js';
+import { rebuildDoc, storedAsOneUpdate } from '../storage/stored-document.js';
 import { systemClock, type Clock } from '../clock.js';
 import { DepartedMeta } from './awareness-meta.js';
 import { DocumentWriter, type PersistenceSettings } from './document-writer.js';
+import { addsContent, checkUpdate, dependencyMet, isNoOp, repeatsOnly, type DecodedUpdate, type Dependency, type KnownState, type UpdateCheck } from './update-check.js';
 import { awarenessFrame, updateFrame } from './wire.js';
 
 /** What a room needs of a connection: the structural interface lets rooms be tested without sockets. */
@@ -36,6 +44,9 @@ export interface RoomFanout {
   /** Meeting `meetingId` was deleted here (its sockets on other instances must close). */
   deleted?(meetingId: string): void;
 }
+
+/** A subscriber to the transactions of a room's document (authorship). */
+export type TransactionListener = (transaction: Y.Transaction) => void;
 
 /** A subscriber to a room's durable entries (authorship, history...). */
 export type DurableEntryListener = (update: Uint8Array, seq: number, sender: Peer | undefined) => void;
@@ -63,7 +74,6 @@ export class Room {
   readonly id: string;
   /** The meeting's record as last written; the registry keeps its title and updatedAt current. */
   record: MeetingRecord;
-  readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<Peer>();
   /** Which peer introduced each awareness client id: only that peer may change or remove it. */
@@ -72,7 +82,17 @@ export class Room {
   readonly loadedSeq: number;
   #state: 'open' | 'failed' | 'closed' = 'open';
   #deleted = false;
+  // Empty until built: the awareness object is tied to it from the start (y-protocols takes a doc).
+  readonly #doc = new Y.Doc();
+  #built = false;
+  // Until the document is built: what storage holds (to build it from), its clocks per client and
+  // their encoded state vector. #fullState is then the stored update itself.
+  #stored: StoredDocument | null = null;
+  #clocks: Map<number, number> | null = null;
+  #stateVector: Uint8Array | null = null;
+  // The full state for newcomers, dropped at each change of the document.
   #fullState: Uint8Array | null = null;
+  readonly #transactionListeners = new Set<TransactionListener>();
   #pendingAwareness = new Set<number>();
   readonly #changeListeners = new Set<() => void>();
   readonly #entryListeners = new Set<DurableEntryListener>();
@@ -92,19 +112,97 @@ export class Room {
     this.#fanout = fanout;
     this.#log = log;
     this.loadedSeq = opened.log.head;
-    rebuildDoc(opened.stored, this.doc, SERVER_ORIGIN);
-    // A snapshot with nothing after it is already the full state: late joiners get it without re-encoding.
-    if (opened.stored.snapshot && opened.stored.updates.length === 0) this.#fullState = opened.stored.snapshot;
-    this.#writer = new DocumentWriter<Peer | undefined>(opened.log, opened.stored, settings, () => Y.encodeStateAsUpdate(this.doc), {
+    // Stored as one update: that is already the full state, and its clocks are read without
+    // replaying it (a corrupt encoding fails the load here, as a replay would). Several parts would
+    // have to be merged, which costs as much as replaying them (measured: Y.mergeUpdates of a
+    // 260k-edit snapshot and two entries is slower than building the document): built now.
+    const one = storedAsOneUpdate(opened.stored);
+    const clocks = one && clocksOfWholeUpdate(one);
+    if (one && clocks) {
+      this.#stored = opened.stored;
+      this.#fullState = one;
+      this.#clocks = clocks;
+      this.#stateVector = Y.encodeStateVector(clocks);
+    } else {
+      this.#build(opened.stored);
+      // A stored update that is the whole state is what late joiners get, without re-encoding.
+      this.#fullState = one ?? null;
+    }
+    this.#writer = new DocumentWriter<Peer | undefined>(opened.log, opened.stored, settings, () => (this.#built ? Y.encodeStateAsUpdate(this.#doc) : null), {
       durable: (update, seq, sender) => this.#fanOut(update, seq, sender),
       failed: (error) => this.#fail(error),
       alsoWrite: () => this.#takeAppendWrites(),
     });
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness = new awarenessProtocol.Awareness(this.#doc);
     this.awareness.setLocalState(null);
     this.#departedMeta = new DepartedMeta(this.awareness, this.awarenessOwners, clock);
     this.awareness.on('update', this.#onAwarenessChange);
-    this.doc.on('update', this.#onDocUpdate);
+  }
+
+  /**
+   * The meeting's document, built from storage on first use. Whoever changes it or reads its
+   * content takes it from here; sync and update checks go through the room's own methods, which
+   * answer from the stored encoding while there is no document.
+   */
+  get doc(): Y.Doc {
+    if (!this.#built) this.#buildLazily();
+    return this.#doc;
+  }
+
+  /** Whether the document is built (a room loaded from one stored update has none until it is needed). */
+  get hasDoc(): boolean {
+    return this.#built;
+  }
+
+  /** The state vector of what the room holds (sync step 1). */
+  stateVector(): Uint8Array {
+    return this.#built ? Y.encodeStateVector(this.#doc) : this.#stateVector!;
+  }
+
+  /** Checks an update against what the room holds (update-check.ts). */
+  checkUpdate(update: Uint8Array): UpdateCheck {
+    return checkUpdate(update, this.#known());
+  }
+
+  /** True when a checked update carries content the room does not hold yet. */
+  addsContent(decoded: DecodedUpdate): boolean {
+    return addsContent(decoded, this.#known());
+  }
+
+  /** True when the room holds what a missing dependency asked for. */
+  dependencyMet(needs: Dependency): boolean {
+    return dependencyMet(this.#known(), needs);
+  }
+
+  /**
+   * True when applying a checked update would change nothing. Deletions are compared with the
+   * document's, so an update that deletes anything builds it; one without deletions needs only clocks.
+   */
+  isNoOp(decoded: DecodedUpdate): boolean {
+    if (!this.#built && decoded.ds.clients.size === 0) return !addsContent(decoded, this.#clocks!);
+    return isNoOp(decoded, this.doc);
+  }
+
+  /**
+   * Calls `listener` after each transaction on the document from the time it is built (at once if
+   * it is built already; the replay of storage that builds it is not one of them); returns the
+   * unsubscribe. Subscribing does not build the document.
+   */
+  onTransaction(listener: TransactionListener): () => void {
+    this.#transactionListeners.add(listener);
+    if (this.#built) this.#doc.on('afterTransaction', listener);
+    return () => {
+      this.#transactionListeners.delete(listener);
+      this.#doc.off('afterTransaction', listener);
+    };
+  }
+
+  /**
+   * While the room has no document: true when `snapshot` holds every item and deletion it stored
+   * (history's check at load needs no document then). False once the document is built.
+   */
+  storedWithin(snapshot: Y.Snapshot): boolean {
+    return !this.#built && Y.snapshotContainsUpdate(snapshot, this.#fullState!);
   }
 
   /** False once storage failed or the room was closed: it takes no more edits. */
@@ -137,8 +235,10 @@ export class Room {
     return this.#writer.fits(updateBytes);
   }
 
-  /** Applies a checked update from a peer. */
+  /** Applies a checked update from a peer (building the document first if the update changes anything). */
   apply(update: Uint8Array, origin: Peer): void {
+    // A newcomer's sync step 2 that repeats what the room holds leaves a lazy room lazy.
+    if (!this.#built && repeatsOnly(update, this.#clocks!)) return;
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (error) {
@@ -159,9 +259,10 @@ export class Room {
    */
   edit(change: (doc: Y.Doc) => void): void {
     if (this.#state !== 'open') throw new Error(`meeting ${this.id} takes no edits`);
-    do this.doc.clientID = uint32();
-    while (this.doc.store.clients.has(this.doc.clientID));
-    this.doc.transact(() => change(this.doc), EDIT_ORIGIN);
+    const doc = this.doc;
+    do doc.clientID = uint32();
+    while (doc.store.clients.has(doc.clientID));
+    doc.transact(() => change(doc), EDIT_ORIGIN);
   }
 
   /**
@@ -183,10 +284,11 @@ export class Room {
   /** The update a peer with this state vector lacks; the full state is cached for newcomers. */
   encodeDiff(stateVector: Uint8Array | null): Uint8Array {
     if (stateVector === null || stateVector.byteLength <= 1) {
-      this.#fullState ??= Y.encodeStateAsUpdate(this.doc);
+      // Without a document the full state is the stored update (never null then).
+      this.#fullState ??= Y.encodeStateAsUpdate(this.#doc);
       return this.#fullState;
     }
-    return Y.encodeStateAsUpdate(this.doc, stateVector);
+    return this.#built ? Y.encodeStateAsUpdate(this.#doc, stateVector) : Y.diffUpdate(this.#fullState!, stateVector);
   }
 
   /** Runs `fn` once everything applied so far is on disk (not at all if storage failed). */
@@ -293,11 +395,13 @@ export class Room {
   /** Frees the document and awareness (after `close`, and after the last reader of the document). */
   destroy(): void {
     if (this.#state === 'open') this.#state = 'closed';
-    this.doc.off('update', this.#onDocUpdate);
+    this.#doc.off('update', this.#onDocUpdate);
     this.#departedMeta.stop();
     this.awareness.destroy();
-    this.doc.destroy();
-    this.#fullState = null;
+    this.#doc.destroy();
+    // A lazy room keeps its stored update: a reader that still holds the room may build from it.
+    if (this.#built) this.#fullState = null;
+    this.#transactionListeners.clear();
     this.#changeListeners.clear();
     this.#entryListeners.clear();
     this.#emptyListeners.clear();
@@ -307,6 +411,32 @@ export class Room {
   /** Folds the update log into the snapshot; resolves when done. */
   compact(): Promise<void> {
     return this.#writer.compact();
+  }
+
+  #known(): KnownState {
+    return this.#built ? this.#doc : this.#clocks!;
+  }
+
+  // Replays storage into the document (not seen by the room's listeners), then attaches them.
+  #build(stored: StoredDocument): void {
+    this.#built = true;
+    rebuildDoc(stored, this.#doc, SERVER_ORIGIN);
+    this.#doc.on('update', this.#onDocUpdate);
+    for (const listener of this.#transactionListeners) this.#doc.on('afterTransaction', listener);
+  }
+
+  // The first need of the document: built from what the room loaded with. The stored update
+  // stays the cached full state until the first change. Storage that decoded at load but does not
+  // replay fails the room like an update that does not apply (the next load reads it again).
+  #buildLazily(): void {
+    const stored = this.#stored!;
+    this.#stored = this.#clocks = this.#stateVector = null;
+    try {
+      this.#build(stored);
+    } catch (error) {
+      this.#fail(error, CLOSE.internal, 'building the meeting from storage failed; the meeting is reloaded from storage');
+      throw error;
+    }
   }
 
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -375,3 +505,14 @@ export class Room {
     for (const peer of this.peers) peer.send(frame);
   };
 }
+
+/**
+ * The clock each client reaches in `update`, when the update holds every client's structs from
+ * clock 0 on (a snapshot, a new meeting's first entry); undefined otherwise (the room then builds
+ * its document and reads the clocks there).
+ */
+const clocksOfWholeUpdate = (update: Uint8Array): Map<number, number> | undefined => {
+  const { from, to } = Y.parseUpdateMeta(update);
+  for (const clock of from.values()) if (clock !== 0) return undefined;
+  return to;
+};

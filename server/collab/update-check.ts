@@ -9,6 +9,15 @@ import { DOC_FIELDS } from '../../shared/doc-schema.js';
 
 type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 
+/**
+ * What an update is checked against: the document, or (for a room that has not built its
+ * document yet) the clock each client reached in the stored state. Every check below reads only
+ * clocks, except `isNoOp`, which needs the document's deletions.
+ */
+export type KnownState = Y.Doc | ReadonlyMap<number, number>;
+
+const clockIn = (state: KnownState, client: number): number => (state instanceof Y.Doc ? Y.getState(state.store, client) : (state.get(client) ?? 0));
+
 /** Why an update was refused. */
 export type UpdateProblem = 'malformed' | 'schema' | 'missing-dependencies' | 'absurd-clock';
 
@@ -23,8 +32,8 @@ export interface Dependency {
   clock: number;
 }
 
-/** True once `doc` holds what a missing dependency asked for (cheap: one state lookup). */
-export const dependencyMet = (doc: Y.Doc, { client, clock }: Dependency): boolean => Y.getState(doc.store, client) >= clock;
+/** True once `state` holds what a missing dependency asked for (cheap: one state lookup). */
+export const dependencyMet = (state: KnownState, { client, clock }: Dependency): boolean => clockIn(state, client) >= clock;
 
 /** A fully decoded update. */
 export interface DecodedUpdate {
@@ -86,11 +95,11 @@ const refersToKnown = (id: Y.ID | null, stateOf: (client: number) => number): bo
 const refersBackInTime = (id: Y.ID | null, self: Y.ID): boolean => id === null || id.client !== self.client || id.clock < self.clock;
 
 /**
- * Checks an update against the document it would be applied to: complete decode, schema, clock
+ * Checks an update against the state it would be applied to: complete decode, schema, clock
  * sanity and dependencies (every struct continues what the document has, every reference and
  * deletion points at content that exists).
  */
-export const checkUpdate = (update: Uint8Array, doc: Y.Doc): UpdateCheck => {
+export const checkUpdate = (update: Uint8Array, state: KnownState): UpdateCheck => {
   let decoded: ReturnType<typeof decodeCompletely>;
   try {
     decoded = decodeCompletely(update);
@@ -98,7 +107,7 @@ export const checkUpdate = (update: Uint8Array, doc: Y.Doc): UpdateCheck => {
     return fail('malformed', (error as Error).message);
   }
   const reach = new Map<number, number>();
-  const stateOf = (client: number): number => reach.get(client) ?? Y.getState(doc.store, client);
+  const stateOf = (client: number): number => reach.get(client) ?? clockIn(state, client);
   for (const struct of decoded.structs) {
     const { client, clock } = struct.id;
     if (client > MAX_CLIENT_ID || clock + struct.length > MAX_CLOCK) return fail('absurd-clock', `client ${client} clock ${clock}+${struct.length}`);
@@ -129,9 +138,20 @@ export const checkUpdate = (update: Uint8Array, doc: Y.Doc): UpdateCheck => {
   return { ok: true, decoded: { ...decoded, reach } };
 };
 
-/** True when the update carries content the document does not have yet (cheap: clocks only). */
-export const addsContent = ({ structs }: DecodedUpdate, doc: Y.Doc): boolean =>
-  structs.some((struct) => !(struct instanceof Y.Skip) && struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client));
+/** True when the update carries content the state does not have yet (cheap: clocks only). */
+export const addsContent = ({ structs }: Pick<DecodedUpdate, 'structs'>, state: KnownState): boolean =>
+  structs.some((struct) => !(struct instanceof Y.Skip) && struct.id.clock + struct.length > clockIn(state, struct.id.client));
+
+/**
+ * True when `update` neither adds content to `state` nor deletes anything: applying it changes
+ * nothing, whatever the document's deletions are (the stock client's sync step 2 when it has
+ * nothing new, `[0, 0]`). Decodes the update; throws if it does not decode.
+ */
+export const repeatsOnly = (update: Uint8Array, state: KnownState): boolean => {
+  if (update.byteLength === 2 && update[0] === 0 && update[1] === 0) return true;
+  const { structs, ds } = Y.decodeUpdate(update);
+  return ds.clients.size === 0 && !addsContent({ structs: structs as DecodedUpdate['structs'] }, state);
+};
 
 /**
  * True when applying a checked update would not change the document (all content and deletions

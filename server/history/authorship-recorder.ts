@@ -80,9 +80,10 @@ export class AuthorshipRecorder {
       // A server edit's authors come through `attribute`; anything else may have records elsewhere.
       else if (!isServerEdit(transaction.origin)) this.#events.foreign(room);
     };
-    room.doc.on('afterTransaction', onTransaction);
+    // Attached once the room builds its document (a room served from storage has none yet).
+    const stop = room.onTransaction(onTransaction);
     return () => {
-      room.doc.off('afterTransaction', onTransaction);
+      stop();
       if (this.#rooms.get(room) === recording) this.#rooms.delete(room);
     };
   }

@@ -17,7 +17,7 @@ import { HistoryViews } from './history-view.js';
 import { RevisionLog, type CutRequest, type CutResult, type CutSource } from './revision-log.js';
 import { leaseError } from './restore.js';
 import { RoomRecorder } from './revision-recorder.js';
-import { metaOf, type RevisionKind, type RevisionMeta } from './revision-records.js';
+import { headSnapshotOf, metaOf, REVISION_HEADS, type RevisionHead, type RevisionKind, type RevisionMeta } from './revision-records.js';
 
 export type { RevisionMeta } from './revision-records.js';
 /** Who wrote what, per meeting (server/history/authorship*.ts). */
@@ -119,9 +119,14 @@ export class History {
     this.#listeners.push(listener);
   }
 
+  /** Resolves once no cut (or check of a loaded room) is in flight, however many start meanwhile. */
+  async idle(): Promise<void> {
+    while (this.#running.size) await Promise.allSettled([...this.#running]);
+  }
+
   /** Waits for cuts in flight and drops the replays (after the registry closed every room). */
   async close(): Promise<void> {
-    while (this.#running.size) await Promise.allSettled([...this.#running]);
+    await this.idle();
     await this.#views.close();
   }
 
@@ -134,11 +139,22 @@ export class History {
       cut: async (cutRoom) => void (await this.#track(this.#cutRoom(cutRoom, { kind: 'auto' }))),
     });
     this.#recorders.set(room, recorder);
-    this.#track(this.#cutRoom(room, { kind: 'auto' })).catch((error: unknown) => this.#deps.log.warn({ err: error, meetingId: room.id }, 'checking the history of a loaded meeting failed'));
+    this.#track(this.#checkLoaded(room)).catch((error: unknown) => this.#deps.log.warn({ err: error, meetingId: room.id }, 'checking the history of a loaded meeting failed'));
     return async () => {
       await recorder.stop();
       this.#recorders.delete(room);
     };
+  }
+
+  // The check at load is an automatic cut, which keeps the last revision when nothing changed.
+  // A room still served from its stored update answers that from the encoding: cutting would
+  // build its document only to find the head already holds everything.
+  async #checkLoaded(room: Room): Promise<void> {
+    if (!room.hasDoc) {
+      const head = await this.#deps.store.collection<RevisionHead>(REVISION_HEADS).get(room.id);
+      if (head && room.storedWithin(headSnapshotOf(head)) && (await this.#revisions.get(room.id, head.lastSeq))) return;
+    }
+    await this.#cutRoom(room, { kind: 'auto' });
   }
 
   #cutRoom(room: Room, request: CutRequest): Promise<CutResult | undefined> {

@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { SECURITY } from './api-schemas.js';
+import { deferSwagger } from './deferred-swagger.js';
 import { openapiBase } from './openapi-document.js';
 import { renderApiPage } from './openapi-page.js';
 
@@ -50,20 +50,28 @@ const pageSchema = {
   response: { 200: { description: 'An HTML page.', content: { 'text/html': { schema: { type: 'string' } } } } },
 };
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The OpenAPI document of every route registered after openapiRoutes (built on first call, after ready()). */
+    openapiDocument(): Promise<Record<string, unknown>>;
+  }
+}
+
 /** Registers the description routes (register before the route plugins). */
 export const openapiRoutes = fastifyPlugin(
   async (app: FastifyInstance): Promise<void> => {
-    await app.register(swagger, { openapi: openapiBase(packageVersion()) as never });
+    // @fastify/swagger itself is loaded on the first request for the document (server/http/deferred-swagger.ts).
+    app.decorate('openapiDocument', deferSwagger(app, () => ({ openapi: openapiBase(packageVersion()) as never })));
 
     // Built once, on first request (the routes are all known by then); sent as text so that no
     // response schema can drop a part of it.
     let json: string | undefined;
     let page: string | undefined;
     app.get('/api/openapi.json', { schema: documentSchema }, async (_request, reply) =>
-      reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send((json ??= JSON.stringify(app.swagger()))),
+      reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send((json ??= JSON.stringify(await app.openapiDocument()))),
     );
     app.get('/api/docs', { schema: pageSchema }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send((page ??= renderApiPage(app.swagger() as Record<string, unknown>))),
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send((page ??= renderApiPage(await app.openapiDocument()))),
     );
   },
   { name: 'meetpad-openapi' },

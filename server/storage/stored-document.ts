@@ -14,10 +14,25 @@ export const rebuildDoc = (stored: StoredDocument, doc: Y.Doc = new Y.Doc(), ori
   return doc;
 };
 
+/** The update of an empty document. */
+export const EMPTY_STATE: Uint8Array = Uint8Array.of(0, 0);
+
+const isEmptyState = (update: Uint8Array): boolean => update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+
+/**
+ * The stored document as one update when it already is one, without replaying it: a snapshot
+ * with nothing after it, one log entry after no snapshot or an empty one (a meeting created empty,
+ * then written once), or nothing (the empty update). Undefined when parts would have to be merged.
+ */
+export const storedAsOneUpdate = ({ snapshot, updates }: StoredDocument): Uint8Array | undefined => {
+  if (updates.length === 0) return snapshot ?? EMPTY_STATE;
+  return updates.length === 1 && (snapshot === null || isEmptyState(snapshot)) ? updates[0] : undefined;
+};
+
 /** The stored document as one Yjs update (the whole state, history included). */
 export const stateOfStored = (stored: StoredDocument): Uint8Array => {
-  // A snapshot with nothing after it is already the full state.
-  if (stored.snapshot && stored.updates.length === 0) return stored.snapshot;
+  const one = storedAsOneUpdate(stored);
+  if (one) return one;
   const doc = rebuildDoc(stored);
   try {
     return Y.encodeStateAsUpdate(doc);

@@ -116,7 +116,7 @@ describe('the OpenAPI document', () => {
     app.get('/in-time', { schema }, async () => ({ ok: true }));
     await app.ready();
     try {
-      const document = app.swagger() as Json;
+      const document = (await app.openapiDocument()) as Json;
       expect(operationIn(document, 'GET', '/in-time')).toBeDefined();
       expect(undocumented(document, watch.routes)).toEqual(['GET /too-early']);
     } finally {

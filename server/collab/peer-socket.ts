@@ -1,0 +1,35 @@
+/**
+ * The WebSocket class the collab endpoint's server creates (ws's `WebSocket` option): a ws socket
+ * that knows its PeerConnection, and can hold a tick's frames for one write.
+ */
+import type { Socket } from 'node:net';
+import { WebSocket } from 'ws';
+import type { PeerConnection } from './peer-connection.js';
+
+export class PeerSocket extends WebSocket {
+  /**
+   * The connection this socket belongs to. Each socket event then has one listener function for
+   * every socket (`this` is the socket) instead of closures per connection: heap per connection.
+   */
+  peer: PeerConnection | null = null;
+
+  /** ws's own TCP socket (not in ws's types; set once the upgrade is complete). */
+  declare readonly _socket: Socket | undefined;
+
+  /**
+   * Holds what is sent to this peer for the rest of the tick and writes it in one go: a typist's
+   * update and the awareness frame that follows it (same microtask drain, see Room) leave in one
+   * writev instead of one per frame. Corking only batches: order is kept, the bytes count in
+   * `bufferedAmount` (the send-buffer limit sees them), and ws's own cork around each frame nests.
+   * `end()` (after a close frame) uncorks fully, so the uncork below is then a no-op.
+   */
+  holdWritesForThisTick(): void {
+    const socket = this._socket;
+    if (!socket || socket.writableCorked > 0 || !socket.writable) return;
+    socket.cork();
+    process.nextTick(uncork, socket);
+  }
+}
+
+// Runs after the current microtask queue has drained (the tick queue comes after it).
+const uncork = (socket: Socket): void => socket.uncork();
