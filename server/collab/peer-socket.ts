@@ -31,5 +31,6 @@ export class PeerSocket extends WebSocket {
   }
 }
 
-// Runs after the current microtask queue has drained (the tick queue comes after it).
+// Runs on the next tick: when corked inside a promise callback (the durable fan-out), after the
+// microtasks that callback queued, so the awareness frame that follows joins the same write.
 const uncork = (socket: Socket): void => socket.uncork();

@@ -6,7 +6,7 @@
  * first time a request or a reply needs it; nothing is validated or serialized differently.
  *
  * A schema that cannot compile would now fail its first request (500) instead of the start, so
- * `compileAll()` compiles whatever is left: test/server/schemas-compile.test.ts calls it on the
+ * `compileAll()` compiles whatever is left: test/server/lazy-schema-compilers.test.ts calls it on the
  * whole app.
  */
 import { AjvCompiler } from '@fastify/ajv-compiler';

@@ -108,7 +108,7 @@ export const startServer = async (kind: ServerKind, options: StartOptions): Prom
       : kind === 'hocuspocus'
         ? { ...parentEnv, PORT: String(port), HOST, BENCH_DATA_DIR: options.dataDir, ...options.env }
         : { ...parentEnv, PORT: String(port), HOST, BENCH_DATA_DIR: options.dataDir };
-  // BENCH_MEETPAD_MAIN=dist/server/other.js runs another build of meetpad (before/after comparisons).
+  // BENCH_MEETPAD_MAIN=dist/server/other/main.js (`node server/cli/bundle.mjs dist/server/other`) runs another build of meetpad (before/after comparisons).
   const meetpadMain = process.env.BENCH_MEETPAD_MAIN ?? 'dist/server/main.js';
   const script = join(ROOT, kind === 'meetpad' ? meetpadMain : kind === 'hocuspocus' ? 'test/bench/hocuspocus-server.mjs' : 'test/bench/reference-server.mjs');
   const spawnedAt = performance.now();
