@@ -341,9 +341,10 @@ export class PeerConnection implements Peer {
         }
         const { update, frame } = held;
         this.#waiting.splice(i, 1);
-        // Applying it changes the document, which schedules the next retry for the rest.
+        // It may satisfy another held update, and it may change nothing (its content arrived on
+        // another socket), so no change would come to retry the rest: look at them all again.
         this.#receiveUpdate(update, frame);
-        break;
+        i = 0;
       }
     } catch (error) {
       this.#refuse(error instanceof Refusal ? error : new Refusal(CLOSE.policy, `malformed message: ${(error as Error).message}`));

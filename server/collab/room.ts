@@ -23,7 +23,7 @@ import { rebuildDoc, storedAsOneUpdate } from '../storage/stored-document.js';
 import { systemClock, type Clock } from '../clock.js';
 import { DepartedMeta } from './awareness-meta.js';
 import { DocumentWriter, type PersistenceSettings } from './document-writer.js';
-import { addsContent, checkUpdate, dependencyMet, isNoOp, repeatsOnly, type DecodedUpdate, type Dependency, type KnownState, type UpdateCheck } from './update-check.js';
+import { addsContent, checkUpdate, dependencyMet, encodeDeletesOnly, holdsAllContent, isNoOp, repeatsOnly, storedStateOf, type DecodedUpdate, type Dependency, type KnownState, type StoredState, type UpdateCheck } from './update-check.js';
 import { awarenessFrame, updateFrame } from './wire.js';
 
 /** What a room needs of a connection: the structural interface lets rooms be tested without sockets. */
@@ -85,11 +85,14 @@ export class Room {
   // Empty until built: the awareness object is tied to it from the start (y-protocols takes a doc).
   readonly #doc = new Y.Doc();
   #built = false;
-  // Until the document is built: what storage holds (to build it from), its clocks per client and
-  // their encoded state vector. #fullState is then the stored update itself.
+  // Until the document is built: what storage holds (to build it from), its clocks and deletions,
+  // the encoded state vector, the answer to a peer that has all its content, and whether a peer
+  // that lacked content was answered from the stored bytes. #fullState is the stored update itself.
   #stored: StoredDocument | null = null;
-  #clocks: Map<number, number> | null = null;
+  #storedState: StoredState | null = null;
   #stateVector: Uint8Array | null = null;
+  #deletesOnly: Uint8Array | null = null;
+  #diffedStored = false;
   // The full state for newcomers, dropped at each change of the document.
   #fullState: Uint8Array | null = null;
   readonly #transactionListeners = new Set<TransactionListener>();
@@ -112,17 +115,18 @@ export class Room {
     this.#fanout = fanout;
     this.#log = log;
     this.loadedSeq = opened.log.head;
-    // Stored as one update: that is already the full state, and its clocks are read without
-    // replaying it (a corrupt encoding fails the load here, as a replay would). Several parts would
-    // have to be merged, which costs as much as replaying them (measured: Y.mergeUpdates of a
-    // 260k-edit snapshot and two entries is slower than building the document): built now.
+    // Stored as one update: that is already the full state, and its clocks and deletions are read
+    // by decoding it (an eighth of replaying it; an encoding that does not decode completely fails
+    // the load here, as a replay would). Several parts would have to be merged, which costs as
+    // much as replaying them (measured: Y.mergeUpdates of a 260k-edit snapshot and two entries is
+    // slower than building the document): built now.
     const one = storedAsOneUpdate(opened.stored);
-    const clocks = one && clocksOfWholeUpdate(one);
-    if (one && clocks) {
+    const storedState = one && storedStateOf(one);
+    if (one && storedState) {
       this.#stored = opened.stored;
       this.#fullState = one;
-      this.#clocks = clocks;
-      this.#stateVector = Y.encodeStateVector(clocks);
+      this.#storedState = storedState;
+      this.#stateVector = Y.encodeStateVector(storedState.clocks as Map<number, number>);
     } else {
       this.#build(opened.stored);
       // A stored update that is the whole state is what late joiners get, without re-encoding.
@@ -174,13 +178,9 @@ export class Room {
     return dependencyMet(this.#known(), needs);
   }
 
-  /**
-   * True when applying a checked update would change nothing. Deletions are compared with the
-   * document's, so an update that deletes anything builds it; one without deletions needs only clocks.
-   */
+  /** True when applying a checked update would change nothing (content and deletions all known). */
   isNoOp(decoded: DecodedUpdate): boolean {
-    if (!this.#built && decoded.ds.clients.size === 0) return !addsContent(decoded, this.#clocks!);
-    return isNoOp(decoded, this.doc);
+    return isNoOp(decoded, this.#known());
   }
 
   /**
@@ -237,8 +237,9 @@ export class Room {
 
   /** Applies a checked update from a peer (building the document first if the update changes anything). */
   apply(update: Uint8Array, origin: Peer): void {
-    // A newcomer's sync step 2 that repeats what the room holds leaves a lazy room lazy.
-    if (!this.#built && repeatsOnly(update, this.#clocks!)) return;
+    // A sync step 2 that repeats what the room holds (a newcomer's, a reconnecting client's with
+    // its delete set) leaves a lazy room lazy.
+    if (!this.#built && repeatsOnly(update, this.#storedState!)) return;
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (error) {
@@ -288,7 +289,14 @@ export class Room {
       this.#fullState ??= Y.encodeStateAsUpdate(this.#doc);
       return this.#fullState;
     }
-    return this.#built ? Y.encodeStateAsUpdate(this.#doc, stateVector) : Y.diffUpdate(this.#fullState!, stateVector);
+    if (this.#built) return Y.encodeStateAsUpdate(this.#doc, stateVector);
+    // A reconnecting peer usually has all the content: it gets the deletions, encoded once.
+    if (holdsAllContent(Y.decodeStateVector(stateVector), this.#storedState!)) return (this.#deletesOnly ??= encodeDeletesOnly(this.#storedState!.deletes));
+    // A diff over the whole stored update costs about a third of building the document, each
+    // time: the first peer that lacks content gets one, the next ones the built document's.
+    if (this.#diffedStored) return Y.encodeStateAsUpdate(this.doc, stateVector);
+    this.#diffedStored = true;
+    return Y.diffUpdate(this.#fullState!, stateVector);
   }
 
   /** Runs `fn` once everything applied so far is on disk (not at all if storage failed). */
@@ -414,7 +422,7 @@ export class Room {
   }
 
   #known(): KnownState {
-    return this.#built ? this.#doc : this.#clocks!;
+    return this.#built ? this.#doc : this.#storedState!;
   }
 
   // Replays storage into the document (not seen by the room's listeners), then attaches them.
@@ -430,7 +438,8 @@ export class Room {
   // replay fails the room like an update that does not apply (the next load reads it again).
   #buildLazily(): void {
     const stored = this.#stored!;
-    this.#stored = this.#clocks = this.#stateVector = null;
+    this.#stored = this.#storedState = null;
+    this.#stateVector = this.#deletesOnly = null;
     try {
       this.#build(stored);
     } catch (error) {
@@ -505,14 +514,3 @@ export class Room {
     for (const peer of this.peers) peer.send(frame);
   };
 }
-
-/**
- * The clock each client reaches in `update`, when the update holds every client's structs from
- * clock 0 on (a snapshot, a new meeting's first entry); undefined otherwise (the room then builds
- * its document and reads the clocks there).
- */
-const clocksOfWholeUpdate = (update: Uint8Array): Map<number, number> | undefined => {
-  const { from, to } = Y.parseUpdateMeta(update);
-  for (const clock of from.values()) if (clock !== 0) return undefined;
-  return to;
-};

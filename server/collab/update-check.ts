@@ -4,19 +4,31 @@
  * checked against the meeting schema and against what the document already holds, and only then
  * handed to Yjs.
  */
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { DOC_FIELDS } from '../../shared/doc-schema.js';
 
 type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 
+/** What a room that has not built its document knows of the stored state. */
+export interface StoredState {
+  /** The clock each client reached. */
+  clocks: ReadonlyMap<number, number>;
+  /** The deletions, sorted and merged per client. */
+  deletes: DeleteSet;
+}
+
 /**
  * What an update is checked against: the document, or (for a room that has not built its
- * document yet) the clock each client reached in the stored state. Every check below reads only
- * clocks, except `isNoOp`, which needs the document's deletions.
+ * document yet) the stored state. Every check below reads only clocks, except the deletion
+ * checks of `isNoOp` and `repeatsOnly`.
  */
-export type KnownState = Y.Doc | ReadonlyMap<number, number>;
+export type KnownState = Y.Doc | StoredState;
 
-const clockIn = (state: KnownState, client: number): number => (state instanceof Y.Doc ? Y.getState(state.store, client) : (state.get(client) ?? 0));
+const clockIn = (state: KnownState, client: number): number => (state instanceof Y.Doc ? Y.getState(state.store, client) : (state.clocks.get(client) ?? 0));
+
+// Sorted and merged per client (createDeleteSetFromStructStore builds it so; a stored state is merged at load).
+const deletionsOf = (state: KnownState): DeleteSet => (state instanceof Y.Doc ? Y.createDeleteSetFromStructStore(state.store) : state.deletes);
 
 /** Why an update was refused. */
 export type UpdateProblem = 'malformed' | 'schema' | 'missing-dependencies' | 'absurd-clock';
@@ -67,7 +79,7 @@ class PositionRecordingDecoder extends Y.UpdateDecoderV1 {
 }
 
 /** Decodes a v1 update completely, refusing trailing bytes. Throws on anything undecodable. */
-const decodeCompletely = (update: Uint8Array): { structs: DecodedUpdate['structs']; ds: DeleteSet } => {
+export const decodeCompletely = (update: Uint8Array): { structs: DecodedUpdate['structs']; ds: DeleteSet } => {
   try {
     const { structs, ds } = Y.decodeUpdateV2(update, PositionRecordingDecoder);
     const consumed = decoderOf.get(update)?.pos ?? 0;
@@ -143,25 +155,26 @@ export const addsContent = ({ structs }: Pick<DecodedUpdate, 'structs'>, state: 
   structs.some((struct) => !(struct instanceof Y.Skip) && struct.id.clock + struct.length > clockIn(state, struct.id.client));
 
 /**
- * True when `update` neither adds content to `state` nor deletes anything: applying it changes
- * nothing, whatever the document's deletions are (the stock client's sync step 2 when it has
- * nothing new, `[0, 0]`). Decodes the update; throws if it does not decode.
+ * True when `update` neither adds content to `state` nor deletes anything it has not deleted:
+ * applying it changes nothing (the stock client's sync step 2 when it has nothing new: `[0, 0]`
+ * from a newcomer, its whole delete set from a reconnecting client). Throws if it does not decode.
  */
 export const repeatsOnly = (update: Uint8Array, state: KnownState): boolean => {
   if (update.byteLength === 2 && update[0] === 0 && update[1] === 0) return true;
   const { structs, ds } = Y.decodeUpdate(update);
-  return ds.clients.size === 0 && !addsContent({ structs: structs as DecodedUpdate['structs'] }, state);
+  return !addsContent({ structs: structs as DecodedUpdate['structs'] }, state) && deletesKnown(ds, state);
 };
 
 /**
  * True when applying a checked update would not change the document (all content and deletions
- * known). Costs a pass over the document's deletions: used for view-only peers, not on the edit path.
+ * known). Against a document this costs a pass over its deletions: used for view-only peers, not
+ * on the edit path.
  */
-export const isNoOp = (decoded: DecodedUpdate, doc: Y.Doc): boolean => {
-  if (addsContent(decoded, doc)) return false;
-  const { ds } = decoded;
+export const isNoOp = (decoded: DecodedUpdate, state: KnownState): boolean => !addsContent(decoded, state) && deletesKnown(decoded.ds, state);
+
+const deletesKnown = (ds: DeleteSet, state: KnownState): boolean => {
   if (ds.clients.size === 0) return true;
-  const known = Y.createDeleteSetFromStructStore(doc.store);
+  const known = deletionsOf(state);
   for (const [client, deletions] of ds.clients) {
     const ranges = known.clients.get(client) ?? [];
     for (const { clock, len } of deletions) {
@@ -183,4 +196,47 @@ const coveredBy = (ranges: ReadonlyArray<{ clock: number; len: number }>, clock:
     else return clock + len <= range.clock + range.len;
   }
   return false;
+};
+
+/**
+ * The stored state of `update` when it holds each client's structs from clock 0 on without a gap
+ * (a snapshot, a new meeting's first entry); undefined otherwise. Decodes it completely, as an
+ * incoming update is: an encoding that does not decode, to its last byte, throws (a failed load).
+ */
+export const storedStateOf = (update: Uint8Array): StoredState | undefined => {
+  const { structs, ds } = decodeCompletely(update);
+  const clocks = new Map<number, number>();
+  for (const struct of structs) {
+    const { client, clock } = struct.id;
+    if (struct instanceof Y.Skip || (clocks.get(client) ?? 0) !== clock) return undefined;
+    clocks.set(client, clock + struct.length);
+  }
+  return { clocks, deletes: Y.mergeDeleteSets([ds]) };
+};
+
+/** True when a peer with state vector `peer` has every struct of `state` (it may still lack deletions). */
+export const holdsAllContent = (peer: ReadonlyMap<number, number>, state: StoredState): boolean => {
+  for (const [client, clock] of state.clocks) if ((peer.get(client) ?? 0) < clock) return false;
+  return true;
+};
+
+/**
+ * The update that carries `deletes` and no struct: what a peer holding all the content lacks at
+ * most. Written as Yjs writes a delete set (its writeDeleteSet is not exported): clients in
+ * descending order, each with its ranges.
+ */
+export const encodeDeletesOnly = (deletes: DeleteSet): Uint8Array => {
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, 0);
+  encoding.writeVarUint(encoder.restEncoder, deletes.clients.size);
+  for (const [client, ranges] of [...deletes.clients].sort((a, b) => b[0] - a[0])) {
+    encoder.resetDsCurVal();
+    encoding.writeVarUint(encoder.restEncoder, client);
+    encoding.writeVarUint(encoder.restEncoder, ranges.length);
+    for (const { clock, len } of ranges) {
+      encoder.writeDsClock(clock);
+      encoder.writeDsLen(len);
+    }
+  }
+  return encoder.toUint8Array();
 };

@@ -71,6 +71,34 @@ describe('meetings in memory', () => {
     expect(tabA.closeCode()).toBeNull();
   });
 
+  test('held updates are all applied when the dependency arrives, even when it repeats one of them', async () => {
+    const server = await serve();
+    const meeting = await createMeeting(server.url, { title: 'Two tabs, three edits' });
+    const base = new Y.Doc();
+    const reader = await joinMeeting(server.wsUrl, meeting.id, meeting.viewKey);
+    cleanup.push(() => reader.destroy(), () => base.destroy());
+    Y.applyUpdate(base, Y.encodeStateAsUpdate(reader.doc));
+    const updates: Uint8Array[] = [];
+    base.on('update', (update: Uint8Array) => updates.push(update));
+    for (const word of ['one ', 'two ', 'three']) notesOf(base).insert(notesOf(base).length, word);
+    const [one, two, three] = updates as [Uint8Array, Uint8Array, Uint8Array];
+
+    // Tab A holds "two" (needs "one") and "three" (needs "two"); tab B then sends "one" and "two"
+    // together: "two" of tab A becomes a repeat, which changes nothing, and "three" must not wait
+    // for someone else's keystroke.
+    const tabA = await openRaw(server.wsUrl, meeting.id, meeting.editKey, { acks: true });
+    const tabB = await openRaw(server.wsUrl, meeting.id, meeting.editKey);
+    cleanup.push(() => tabA.ws.terminate(), () => tabB.ws.terminate());
+    tabA.send(syncMsg(SYNC.update, two));
+    tabA.send(syncMsg(SYNC.update, three));
+    await waitFor(() => server.app.meetpad.registry.loadedRoom(meeting.id) !== undefined, 'the meeting to load');
+    tabB.send(syncMsg(SYNC.update, Y.mergeUpdates([one, two])));
+
+    await waitFor(async () => (await exportText(server.url, meeting.id, meeting.viewKey)).text.endsWith('one two three'), 'all three edits to be stored');
+    await tabA.until(() => tabA.saved() >= 2);
+    expect(tabA.closeCode()).toBeNull();
+  });
+
   test('a title set through the document is stored cut to the same length as at creation', async () => {
     const server = await serve();
     const meeting = await createMeeting(server.url, { title: 'Short' });

@@ -210,6 +210,9 @@ describe('a lazy room', () => {
     notesOf(source).insert(0, 'one two three ');
     Y.applyUpdate(half, Y.encodeStateAsUpdate(source));
     notesOf(source).insert(notesOf(source).length, 'four five ');
+    // A peer that was offline for the deletion: every struct of the room, one deletion short.
+    const undeleted = new Y.Doc();
+    Y.applyUpdate(undeleted, Y.encodeStateAsUpdate(source));
     notesOf(source).delete(4, 4);
     const state = Y.encodeStateAsUpdate(source);
     if (stored === 'snapshot') await store.createMeeting(record, state);
@@ -220,7 +223,8 @@ describe('a lazy room', () => {
       await opened.log.append(state);
       opened.log.close();
     }
-    return { store, clock, registry, record, source, half, state };
+    cleanups.push(() => undeleted.destroy());
+    return { store, clock, registry, record, source, half, undeleted, state };
   };
 
   test('answers sync and checks from the stored update as the built document would, and builds on the first change', async () => {
@@ -274,6 +278,62 @@ describe('a lazy room', () => {
     await room.quiet();
     for (const doc of [source, half, caughtUp, ahead]) doc.destroy();
     lease.release();
+  });
+
+  test('a peer that holds all the content (a reconnecting client) gets the deletions it lacks, and its sync step 2 with its whole delete set leaves the room lazy', async () => {
+    const { registry, record, source, undeleted } = await setup('snapshot');
+    const lease = registry.lease(record.id);
+    const room = await lease.room;
+    const sender = peer();
+    lease.join(sender);
+    Y.applyUpdate(undeleted, room.encodeDiff(Y.encodeStateVector(undeleted)));
+    expect(notesOf(undeleted).toString()).toBe(notesOf(source).toString());
+    const step2 = Y.encodeStateAsUpdate(undeleted, room.stateVector());
+    const check = room.checkUpdate(step2);
+    expect(check.ok && check.decoded.ds.clients.size).toBeGreaterThan(0);
+    expect(check.ok && room.isNoOp(check.decoded)).toBe(true);
+    room.apply(step2, sender);
+    expect(room.hasDoc).toBe(false);
+
+    // Deleting what the room still has is a change: it builds the document.
+    notesOf(undeleted).delete(0, 4);
+    const deletion = Y.encodeStateAsUpdate(undeleted, room.stateVector());
+    const change = room.checkUpdate(deletion);
+    expect(change.ok && room.isNoOp(change.decoded)).toBe(false);
+    room.apply(deletion, sender);
+    expect(room.hasDoc).toBe(true);
+    expect(notesOf(room.doc).toString()).toBe(notesOf(undeleted).toString());
+    await room.quiet();
+    lease.release();
+  });
+
+  test('the first peer that lacks content is answered from the stored update, the next one from the built document', async () => {
+    const { registry, record, source, half } = await setup('snapshot');
+    const lease = registry.lease(record.id);
+    const room = await lease.room;
+    for (const built of [false, true]) {
+      const behind = new Y.Doc();
+      Y.applyUpdate(behind, Y.encodeStateAsUpdate(half));
+      Y.applyUpdate(behind, room.encodeDiff(Y.encodeStateVector(behind)));
+      expect(notesOf(behind).toString()).toBe(notesOf(source).toString());
+      expect(room.hasDoc).toBe(built);
+      behind.destroy();
+    }
+    lease.release();
+  });
+
+  test('a stored update that does not decode to its last byte fails the load, delete set included', async () => {
+    const { store, registry, record, state } = await setup('snapshot');
+    for (const [name, corrupt] of [
+      ['a trailing byte', Uint8Array.from([...state, 0])],
+      ['a delete set cut short', state.slice(0, -1)],
+    ] as const) {
+      const id = `corrupt-${name.replaceAll(' ', '-')}`;
+      await store.createMeeting({ ...record, id }, corrupt);
+      const loaded = await registry.lease(id).room.catch((error: unknown) => error);
+      expect(loaded, name).toBeInstanceOf(Error);
+      expect(registry.stateOf(id), name).toBe('failed');
+    }
   });
 
   test('unloads without writing when nothing changed (no compaction of a log it never added to)', async () => {

@@ -6,6 +6,7 @@
  * every schema compiles.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LazySchemaCompilers } from '../../server/http/lazy-schema-compilers.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -74,6 +75,12 @@ describe('lazy schema compilers', () => {
     apps.push(app);
     app.get('/headers', { schema: { headers: { type: 'object', required: ['X-Token'], properties: { 'X-Token': { type: 'string' } } } } }, async () => 'ok');
     await expect(app.ready()).rejects.toThrow(/header schemas are not supported/);
+  });
+
+  it("wraps the very compiler packages Fastify resolves (an upgrade that moves Fastify's copies away from ours fails here)", () => {
+    const ours = createRequire(import.meta.url);
+    const fastifys = createRequire(ours.resolve('fastify'));
+    for (const name of ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler']) expect(ours.resolve(name), name).toBe(fastifys.resolve(name));
   });
 
   it('the app starts with every route schema pending, and every one compiles', async () => {
