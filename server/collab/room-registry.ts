@@ -188,24 +188,12 @@ export class RoomRegistry {
     if (entry.state === 'failed') return releasedLease(Promise.reject(new RoomUnavailableError(this.#backoffMs(id))));
     entry.holders++;
     if (entry.state === 'idle') this.#activate(entry);
-    let peer: Peer | null = null;
-    let released = false;
-    return {
-      room: entry.loaded,
-      join: (joining) => {
-        if (released || !entry.room) return;
-        peer = joining;
-        entry.room.peers.add(joining);
-      },
-      release: () => {
-        if (released) return;
-        released = true;
-        if (peer) entry.room?.removePeer(peer);
-        entry.holders--;
-        if (entry.holders === 0 && entry.state === 'active') this.#idle(entry);
-      },
-    };
+    return new EntryLease(entry, this.#lastLeaseEnded);
   }
+
+  readonly #lastLeaseEnded = (entry: Entry): void => {
+    if (entry.state === 'active') this.#idle(entry);
+  };
 
   /**
    * Deletes a meeting: its sockets get 4404, its writes settle, then everything stored is removed
@@ -409,6 +397,37 @@ export class RoomRegistry {
 }
 
 // A lease that holds nothing: its room promise is already settled.
+/** A socket's hold on an entry: an object of its own, not closures (one per connection). */
+class EntryLease implements Lease {
+  readonly room: Promise<Room>;
+  readonly #entry: Entry;
+  readonly #lastEnded: (entry: Entry) => void;
+  #peer: Peer | null = null;
+  #released = false;
+
+  constructor(entry: Entry, lastEnded: (entry: Entry) => void) {
+    this.room = entry.loaded;
+    this.#entry = entry;
+    this.#lastEnded = lastEnded;
+  }
+
+  join(peer: Peer): void {
+    const room = this.#entry.room;
+    if (this.#released || !room) return;
+    this.#peer = peer;
+    room.peers.add(peer);
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const entry = this.#entry;
+    if (this.#peer) entry.room?.removePeer(this.#peer);
+    entry.holders--;
+    if (entry.holders === 0) this.#lastEnded(entry);
+  }
+}
+
 const releasedLease = (room: Promise<Room>): Lease => {
   room.catch(() => {});
   return { room, join: () => {}, release: () => {} };

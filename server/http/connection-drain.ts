@@ -14,11 +14,16 @@ export const drainConnections = (app: FastifyInstance): void => {
   const inFlight = new Map<Socket, number>();
   let closing = false;
   const server = app.server;
+  // One listener for every socket (`this` is the socket): a closure per socket would outlive an
+  // upgrade and be part of every WebSocket connection's memory.
+  function forget(this: Socket): void {
+    inFlight.delete(this);
+  }
   server.on('connection', (socket: Socket) => {
     // Accepted while closing: the listener is about to go, and Fastify would only answer 503.
     if (closing) return void socket.destroy();
     inFlight.set(socket, 0);
-    socket.once('close', () => inFlight.delete(socket));
+    socket.on('close', forget);
   });
   server.on('upgrade', (request: { socket: Socket }) => inFlight.delete(request.socket));
   server.on('request', (request: { socket: Socket }, response: { once(event: 'close', listener: () => void): void }) => {
