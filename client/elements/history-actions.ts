@@ -1,5 +1,5 @@
 /** The edit-key actions of the history view: name the current version, restore the shown one. */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { nameVersion, restoreRevision, type HistoryScope, type Revision } from '../lib/history-api.js';
 import { historyErrorText } from '../lib/history-errors.js';
@@ -23,6 +23,30 @@ export class HistoryActions extends LitElement {
   @state() private done = '';
 
   @query('input[name="version-name"]') private nameInput!: HTMLInputElement | null;
+
+  /** The revision the action that set `done` made: the message stays while it (or nothing new) is shown. */
+  private doneFor: number | null = null;
+  private dialog: HTMLDialogElement | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The history view keeps this element while it is closed: what it said is stale when it opens again.
+    this.dialog = this.closest('dialog');
+    this.dialog?.addEventListener('close', this.onViewClosed);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.dialog?.removeEventListener('close', this.onViewClosed);
+    this.dialog = null;
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    // The list is refetched as new objects: only another revision id is another selection. The view
+    // moving on to the revision the action made keeps the message; any other revision clears it.
+    const before = changed.get('selected') as Revision | null | undefined;
+    if (changed.has('selected') && this.selected?.id !== before?.id && this.selected?.id !== this.doneFor) this.done = '';
+  }
 
   override render() {
     return html`<div class="actions">
@@ -73,7 +97,7 @@ export class HistoryActions extends LitElement {
     if (!name) return void (this.error = 'Give the version a name.');
     await this.run('name this version', async () => {
       const revision = await nameVersion(this.scope, name);
-      this.done = `Saved as “${name}”.`;
+      this.said(`Saved as “${name}”.`, revision);
       this.emit(revision, false);
     });
   };
@@ -83,7 +107,7 @@ export class HistoryActions extends LitElement {
     if (!from) return;
     await this.run('restore this version', async () => {
       const revision = await restoreRevision(this.scope, from.id);
-      this.done = `Restored ${revisionTitle(from)} of ${revisionTime(from)}.`;
+      this.said(`Restored ${revisionTitle(from)} of ${revisionTime(from)}.`, revision);
       this.emit(revision, true);
     });
   };
@@ -100,6 +124,17 @@ export class HistoryActions extends LitElement {
       this.busy = false;
     }
   }
+
+  private said(done: string, made: Revision): void {
+    this.done = done;
+    this.doneFor = made.id;
+  }
+
+  private readonly onViewClosed = (): void => {
+    this.step = 'idle';
+    this.error = '';
+    this.done = '';
+  };
 
   private emit(revision: Revision, restored: boolean): void {
     this.dispatchEvent(new CustomEvent('history-changed', { detail: { revision, restored }, bubbles: true, composed: true }));

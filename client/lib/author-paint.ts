@@ -21,6 +21,8 @@ export interface AuthorSpan {
 const REPAINT_MS = 250;
 /** Refetch the map this long after remote text arrived (the server attributes it by then). */
 const REFETCH_MS = 1000;
+/** …and at the latest this long after the first remote change of a burst, so text someone types without a pause gets coloured too. */
+const REFETCH_MAX_MS = 3000;
 
 /**
  * The authors of a Y.Text's visible text, in order: its items (`_start` … `right`, deleted ones
@@ -81,6 +83,7 @@ export class AuthorPaint {
   private readonly marks = new Map<string, Decoration>();
   private fetching: AbortController | null = null;
   private refetchTimer = 0;
+  private refetchDeadline = 0;
   private disposed = false;
 
   constructor(private readonly scope: HistoryScope, private readonly ownName: () => string, private readonly onChange: () => void) {
@@ -113,6 +116,7 @@ export class AuthorPaint {
     this.disposed = true;
     this.fetching?.abort();
     window.clearTimeout(this.refetchTimer);
+    window.clearTimeout(this.refetchDeadline);
     for (const view of [...this.views.keys()]) this.detach(view);
   }
 
@@ -128,8 +132,18 @@ export class AuthorPaint {
 
   private scheduleRefetch(): void {
     window.clearTimeout(this.refetchTimer);
-    this.refetchTimer = window.setTimeout(() => void this.refetch(), REFETCH_MS);
+    this.refetchTimer = window.setTimeout(this.refetchNow, REFETCH_MS);
+    // A timer restarted on every change alone never fires while someone keeps typing.
+    if (!this.refetchDeadline) this.refetchDeadline = window.setTimeout(this.refetchNow, REFETCH_MAX_MS);
   }
+
+  // Whichever of the two fires first ends the burst.
+  private readonly refetchNow = (): void => {
+    window.clearTimeout(this.refetchTimer);
+    window.clearTimeout(this.refetchDeadline);
+    this.refetchTimer = this.refetchDeadline = 0;
+    void this.refetch();
+  };
 
   private async refetch(): Promise<void> {
     this.fetching?.abort();

@@ -49,10 +49,10 @@ export const revision = {
   required: ['id', 'at', 'name', 'auto', 'authors', 'kind', 'restoredFrom'],
   additionalProperties: false,
   properties: {
-    id: { type: 'integer', minimum: 1, description: 'Grows by one with each revision kept; thinned automatic revisions leave gaps.' },
+    id: { type: 'integer', minimum: 1, description: 'Grows by one with each revision kept; thinned revisions (automatic and restore ones) leave gaps.' },
     at: { ...isoTime, description: 'When the revision was kept (server clock).' },
     name: { type: ['string', 'null'], description: 'Null unless the revision was named.', examples: ['Before review'] },
-    auto: { type: 'boolean', description: 'Kept automatically (`kind` is `auto`): only these may be thinned as they age.' },
+    auto: { type: 'boolean', description: 'Kept automatically (`kind` is `auto`). Named revisions are never thinned; automatic and restore revisions (they have no name) may be as they age, except the newest revision.' },
     authors: { type: 'array', items: { type: 'string' }, description: 'Display names of who edited since the previous revision.', examples: [['Anna', 'Ben']] },
     kind: { type: 'string', enum: ['auto', 'named', 'restore'], description: '`restore`: the revision a restore ends with.' },
     restoredFrom: { type: ['integer', 'null'], description: 'For a restore: the revision whose text came back; else null.' },
@@ -114,9 +114,9 @@ const span = {
   required: ['op', 'text', 'author'],
   additionalProperties: false,
   properties: {
-    op: { type: 'string', enum: ['equal', 'insert', 'delete'], description: '`insert`: only in `to`; `delete`: only in `from`.' },
+    op: { type: 'string', enum: ['equal', 'insert', 'delete'], description: '`equal`: in both; `insert`: only in `to`; `delete`: only in `from`. Where a run of deletions and insertions starts or ends with the same text on both sides (a restore brings text back, letters retyped), that text is `equal`.' },
     text: { type: 'string' },
-    author: { type: ['string', 'null'], description: 'Who wrote the text (the display name of the connection that sent it), or null.' },
+    author: { type: ['string', 'null'], description: 'Who wrote the text (the display name of the connection that sent it), or null; for `equal` text each side wrote anew, who wrote it in `to`.' },
   },
 } as const;
 
@@ -139,8 +139,9 @@ export const changesBody = {
       agenda: [{ op: 'equal', text: '# Weekly sync\n', author: null }],
       notes: [
         { op: 'equal', text: '# Notes\n\n- Ship on ', author: 'Anna' },
-        { op: 'delete', text: 'Friday', author: 'Anna' },
-        { op: 'insert', text: 'Monday', author: 'Ben' },
+        { op: 'delete', text: 'Fri', author: 'Anna' },
+        { op: 'insert', text: 'Mon', author: 'Ben' },
+        { op: 'equal', text: 'day', author: 'Ben' },
         { op: 'equal', text: '\n', author: 'Anna' },
       ],
     },

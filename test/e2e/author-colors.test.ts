@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { authorColor } from '../../client/lib/author-color.js';
 import { createMeeting, waitFor } from '../helpers/server.js';
-import { artifactsDir, typeAtEnd, waitForStatus, useBrowserSuite } from './browser.js';
+import { artifactsDir, editorText, typeAtEnd, waitForStatus, useBrowserSuite } from './browser.js';
 
 /** The text of each author's spans in a section, in document order. */
 const spansOf = (page: Page, section: 'agenda' | 'notes'): Promise<Array<{ author: string; text: string; style: string }>> =>
@@ -79,6 +79,31 @@ describe('author colours in the editor', () => {
     await alice.locator('button.author-toggle').click();
     await waitFor(async () => (await alice.locator('.cm-author').count()) === 0, 'colours off');
     expect(await alice.locator('author-legend').count()).toBe(0);
+  });
+
+  it('text someone types without a pause is coloured within the longest wait, not only once they pause', async () => {
+    const meeting = await createMeeting(suite.server.url, { markdown: '# Planning\n\n# Notes\n\n' });
+    const link = `${suite.server.url}/m/${meeting.id}#key=${meeting.editKey}`;
+    const alice = await suite.attendee(link, 'Alice');
+    const bob = await suite.attendee(link, 'Bob');
+    await alice.locator('button.author-toggle').click();
+    await typeAtEnd(bob, 'notes', 'Bob');
+    await waitFor(async () => (await textBy(alice, 'notes', 'Bob')) === 'Bob', "Bob's first word coloured at Alice's");
+
+    // Alice's timers run only when the test says. Bob types a letter every 600 ms of her time, less
+    // than the 1 s refetch wait: each letter restarts it, and the longest wait (3 s after the first
+    // letter) is what colours them.
+    await alice.clock.install();
+    await alice.clock.pauseAt(Date.now() + 1000);
+    const letters = 'abcdef';
+    for (let i = 0; i < letters.length; i++) {
+      await bob.keyboard.type(letters[i]!);
+      await waitFor(async () => (await editorText(alice, 'notes')).endsWith(`Bob${letters.slice(0, i + 1)}`), `letter ${i + 1} at Alice's`);
+      await alice.clock.runFor(600);
+    }
+    // The refetch at 3 s came after the fifth letter had arrived (the server attributes before it sends).
+    await waitFor(async () => (await textBy(alice, 'notes', 'Bob')).includes('Bobabcde'), "Bob's letters coloured while he types");
+    await alice.clock.resume();
   });
 
   it('no page logged an error', () => {

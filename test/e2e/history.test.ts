@@ -146,6 +146,26 @@ describe('the history of a meeting', () => {
     expect(await items.first().getAttribute('aria-current')).toBe('true');
     const named = (await revisions(meeting))[0];
     expect(named).toMatchObject({ name: 'Checked by Alice', kind: 'named' });
+
+    // The message is about that naming: closed and opened again, the view no longer says it.
+    const done = dialog.locator('history-actions .done');
+    await dialog.locator('button.close').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await openHistory(alice);
+    await dialog.locator(`button.rev[data-rev="${named.id}"][aria-current="true"]`).waitFor();
+    expect(await done.count()).toBe(0);
+    // Named again: the message stays while the view shows the revision it made, and goes once it shows another.
+    await dialog.locator('history-actions button.name-version').click();
+    await dialog.locator('history-actions input[name="version-name"]').fill('Checked again');
+    await dialog.locator('history-actions button[type="submit"]').click();
+    await done.waitFor();
+    await waitFor(async () => (await items.first().locator('.rev-title').innerText()) === 'Checked again', 'the second name on top');
+    expect(await items.first().getAttribute('aria-current')).toBe('true');
+    expect(await done.innerText()).toContain('Checked again');
+    await slider.focus();
+    await alice.keyboard.press('ArrowLeft');
+    await dialog.locator(`button.rev[data-rev="${named.id}"][aria-current="true"]`).waitFor();
+    await waitFor(async () => (await done.count()) === 0, 'the message to go with another revision shown');
   });
 
   it('a view link browses the history but cannot name or restore', async () => {

@@ -162,16 +162,18 @@ describe('changes between two revisions', () => {
     expect(forward.notes).toEqual([
       { op: 'equal', text: '# Notes\n', author: null },
       { op: 'equal', text: '- Ship on ', author: 'Anna' },
-      { op: 'delete', text: 'Friday', author: 'Anna' },
-      { op: 'insert', text: 'Monday', author: 'Ben' },
+      // "day" is in both: what changed is "Fri" to "Mon"; unchanged text carries the author in `to`.
+      { op: 'delete', text: 'Fri', author: 'Anna' },
+      { op: 'insert', text: 'Mon', author: 'Ben' },
+      { op: 'equal', text: 'day', author: 'Ben' },
       { op: 'equal', text: '\n', author: 'Anna' },
       { op: 'equal', text: '- Ask Ben\n', author: 'Ben' },
     ]);
     // Backwards, what was inserted is deleted and the other way round.
     const backward = await spansOf(app, meeting, two.id, one.id);
     expect(backward.notes.filter((span) => span.op !== 'equal')).toEqual([
-      { op: 'insert', text: 'Friday', author: 'Anna' },
-      { op: 'delete', text: 'Monday', author: 'Ben' },
+      { op: 'insert', text: 'Fri', author: 'Anna' },
+      { op: 'delete', text: 'Mon', author: 'Ben' },
     ]);
     // A revision against itself: the whole text, all equal.
     const same = await spansOf(app, meeting, two.id, two.id);

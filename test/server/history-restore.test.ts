@@ -95,6 +95,13 @@ describe('restore', () => {
     const spans = changes.json.notes as Array<{ op: string; text: string; author: string | null }>;
     expect(spans.filter((span) => span.op === 'insert' && span.author !== 'Ben')).toEqual([{ op: 'insert', text: 'Friday', author: 'Anna' }]);
     expect(spans).toContainEqual({ op: 'delete', text: 'next week 👍🏽', author: 'Ben' });
+    // Against the revision it restored, the restored text reads unchanged (its items are new): only
+    // Ben's typing that survived the restore is inserted.
+    const against = await call(app, 'GET', `/api/meetings/${meeting.id}/changes?from=${target.id}&to=${revision.id}`, meeting.viewKey);
+    expect(against.json.agenda.filter((span: { op: string }) => span.op !== 'equal')).toEqual([]);
+    const changed = (against.json.notes as typeof spans).filter((span) => span.op !== 'equal');
+    expect(changed.every((span) => span.op === 'insert' && span.author === 'Ben')).toBe(true);
+    expect(changed.map((span) => span.text).join('').replace(BEN_LINE, '')).toBe('');
   });
 
   test('a backup and restore of the data keeps every revision, its export, the changes and who wrote what', async () => {
