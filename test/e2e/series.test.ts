@@ -6,7 +6,7 @@
  */
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeeting, startTestServer, waitFor, type CreatedMeeting, type TestServer } from '../helpers/server.js';
 import { artifactsDir, editorText, launchBrowser, openMeeting, waitForStatus, watchProblems, type PageProblems } from './browser.js';
@@ -71,6 +71,19 @@ const teamSync = (): string => `# Team sync ${day(0)}
 /** The meeting id of a page's URL. */
 const meetingIdOf = (page: Page): string => new URL(page.url()).pathname.split('/')[2];
 
+/**
+ * Clicks `target` as a person does while typing: the press moves the focus out of the editor and
+ * the button comes up only once the page has shown that (the attendee list no longer says where
+ * this attendee is). If anything moved meanwhile, the release lands elsewhere and the click is lost.
+ */
+const clickLeavingEditor = async (page: Page, target: Locator): Promise<void> => {
+  await page.locator('attendee-list li.attendee[data-section="notes"]', { hasText: '(you)' }).waitFor();
+  await target.hover();
+  await page.mouse.down();
+  await page.locator('attendee-list li.attendee[data-section=""]', { hasText: '(you)' }).waitFor();
+  await page.mouse.up();
+};
+
 describe('a meeting series', () => {
   let server: TestServer;
   let browser: Browser;
@@ -113,7 +126,7 @@ describe('a meeting series', () => {
     expect(await page.locator('action-items-panel details.done li.item').count()).toBe(1);
     await waitForStatus(page, 'live', 'saved');
 
-    await page.locator('series-box button.start-next').click();
+    await clickLeavingEditor(page, page.locator('series-box button.start-next'));
     await waitFor(() => meetingIdOf(page) !== first.id, 'the next meeting to open');
     await waitForStatus(page, 'live');
     const second = meetingIdOf(page);
@@ -225,7 +238,7 @@ describe('a meeting series', () => {
     await waitForStatus(page, 'live', 'saved');
 
     // Week 3 is started from the page and carries the four.
-    await page.locator('series-box button.start-next').click();
+    await clickLeavingEditor(page, page.locator('series-box button.start-next'));
     await waitFor(() => meetingIdOf(page) !== week2.id, 'week 3');
     await waitForStatus(page, 'live');
     await waitFor(async () => (await page.locator('action-items-panel section.open li.item').count()) === 4, 'week 3 carries four items');
@@ -238,7 +251,7 @@ describe('a meeting series', () => {
     await page.screenshot({ path: join(dir, 'series-meeting.png') });
     await copyFile(join(dir, 'series-meeting.png'), join(DOCS, 'screenshot-action-items.png'));
 
-    await page.locator('series-box a.series-link').click();
+    await clickLeavingEditor(page, page.locator('series-box a.series-link'));
     await page.locator('series-page h1', { hasText: 'Team sync' }).waitFor();
     expect(await page.locator('series-page ul.meetings li').count()).toBe(3);
     expect(await page.locator('series-action-log li').count()).toBe(5); // the roadmap item is under both owners
