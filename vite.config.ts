@@ -66,14 +66,17 @@ const caretDomHelpers = (): Plugin => ({
 // What the service worker keeps, written into the copied sw.js: `SHELL_ASSETS`, precached at
 // install, is the entry and the start page with what they import (the start page's budget holds
 // for a first visit, worker included); `ROUTE_ASSETS` maps a page's path prefix to its chunks, for
-// a worker installed while such a page is open (those chunks loaded before it took control). Code
-// grammars and the search panel are left out: the worker keeps them once a page fetches them.
+// a worker installed while such a page is open (those chunks loaded before it took control);
+// `ON_DEMAND_ASSETS` maps a page's chunk to those it only imports on demand, kept when a controlled
+// page first fetches it. Code grammars and the search panel are left out: the worker keeps them
+// once a page fetches them.
 const PAGES: Record<string, string> = { '/m/': 'client/elements/meeting-page.ts', '/s/': 'client/elements/series-page.ts' };
 const ON_DEMAND = /^assets\/(lang-[a-z]+|search)-/;
 
 const precacheList = (): Plugin => {
   let shell: string[] = [];
   let routes: Record<string, string[]> = {};
+  let onDemand: Record<string, string[]> = {};
   return {
     name: 'meetpad:precache-list',
     apply: 'build',
@@ -100,12 +103,24 @@ const precacheList = (): Plugin => {
       const entries = [...chunks.values()].filter((c) => c.isEntry).map((c) => c.fileName);
       shell = closure([...entries, chunkOf('client/elements/start-page.ts')], false);
       routes = Object.fromEntries(Object.entries(PAGES).map(([prefix, module]) => [prefix, closure([chunkOf(module)], true).filter((f) => !shell.includes(f))]));
+      onDemand = Object.fromEntries(
+        Object.values(PAGES).map((module) => {
+          const page = chunkOf(module);
+          const atOnce = closure([page], false);
+          return [`/${page}`, closure([page], true).filter((f) => !atOnce.includes(f) && !shell.includes(f))];
+        }),
+      );
     },
     async writeBundle(options) {
       const sw = join(options.dir ?? '', 'sw.js');
       const source = await readFile(sw, 'utf8');
-      const filled = source.replace('const SHELL_ASSETS = [];', `const SHELL_ASSETS = ${JSON.stringify(shell)};`).replace('const ROUTE_ASSETS = {};', `const ROUTE_ASSETS = ${JSON.stringify(routes)};`);
-      if (!filled.includes(`const SHELL_ASSETS = ${JSON.stringify(shell)};`) || !filled.includes('const ROUTE_ASSETS = {"')) throw new Error('sw.js has no `const SHELL_ASSETS = [];` and `const ROUTE_ASSETS = {};` to fill in');
+      const filled = source
+        .replace('const SHELL_ASSETS = [];', `const SHELL_ASSETS = ${JSON.stringify(shell)};`)
+        .replace('const ROUTE_ASSETS = {};', `const ROUTE_ASSETS = ${JSON.stringify(routes)};`)
+        .replace('const ON_DEMAND_ASSETS = {};', `const ON_DEMAND_ASSETS = ${JSON.stringify(onDemand)};`);
+      if (!filled.includes(`const SHELL_ASSETS = ${JSON.stringify(shell)};`) || !filled.includes('const ROUTE_ASSETS = {"') || !filled.includes('const ON_DEMAND_ASSETS = {"')) {
+        throw new Error('sw.js has no `const SHELL_ASSETS = [];`, `const ROUTE_ASSETS = {};` and `const ON_DEMAND_ASSETS = {};` to fill in');
+      }
       await writeFile(sw, filled);
     },
   };

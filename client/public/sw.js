@@ -1,7 +1,7 @@
 /* meetpad service worker: keeps the app shell so a reload while offline still opens the page.
  * The meeting itself is kept by y-indexeddb; API and WebSocket traffic is never cached here.
  * Bump VERSION when this file's caching rules change; built assets are content-hashed anyway. */
-const VERSION = 'v4';
+const VERSION = 'v5';
 const CACHE = `meetpad-shell-${VERSION}`;
 const SHELL = ['/', '/favicon.svg'];
 // Filled in by vite.config.ts (empty in the dev server, which does not use this worker).
@@ -11,6 +11,10 @@ const SHELL_ASSETS = [];
 // it loaded them before this worker controlled it. Grammars and search are in neither list: like
 // every other built asset, they are kept when a page fetches them (the fetch handler below).
 const ROUTE_ASSETS = {};
+// A page's own chunk -> the chunks it loads only on demand (dialogs, the history view, panels):
+// kept when a controlled page first fetches that chunk (a page opened after this worker came), so
+// they open offline too; what the page imports at once it fetches itself, through this worker.
+const ON_DEMAND_ASSETS = {};
 
 // The routes' chunks for every open window of this origin.
 const routeAssets = async () => {
@@ -97,7 +101,9 @@ self.addEventListener('fetch', (event) => {
           fetch(request).then((response) => {
             if (response.ok) {
               const copy = response.clone();
-              void caches.open(CACHE).then((cache) => cache.put(request, copy));
+              const later = ON_DEMAND_ASSETS[url.pathname] ?? [];
+              // Best effort: a chunk that cannot be fetched now is kept when a page fetches it.
+              event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy).then(() => keep(cache, later))).catch(() => undefined));
             }
             return response;
           }),

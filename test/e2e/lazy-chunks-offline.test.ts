@@ -1,7 +1,9 @@
 /**
  * Chunks loaded on demand that cannot be fetched: the search module (the editor says so, and the
  * key goes to the browser again, with no unhandled rejection), and a code grammar that the service
- * worker does not hold offline (the block stays plain text and the editor keeps working).
+ * worker does not hold offline (the block stays plain text and the editor keeps working). And one
+ * the worker does hold: the Topics tab opens offline in a meeting first opened after the worker
+ * came with the start page, though the page never fetched its chunk.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +58,34 @@ describe('chunks that cannot be loaded', () => {
     await page.keyboard.press('Control+f');
     await waitFor(async () => (await page.locator('meeting-section.notes .cm-search').count()) === 1 || (await taken(page)).length === 4, 'the key to be answered');
     expect(await page.locator('meeting-section.notes .cm-search-unavailable').count()).toBe(0);
+  });
+
+  it('a meeting opened after the worker installed opens its Topics tab offline, from a chunk it never fetched', async () => {
+    const meeting = await createMeeting(suite.server.url, { title: 'Offline topics', markdown: '# Agenda\n\n1. Budget\n2. Hiring\n\n# Notes\n\nfirst\n' });
+    const { page, context } = await newContext({});
+    const fetched: string[] = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    await page.goto(`${suite.server.url}/`);
+    await page.locator('start-page button').first().waitFor();
+    await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker to take control');
+    await openMeeting(page, `${suite.server.url}/m/${meeting.id}#key=${meeting.editKey}`, 'Lars');
+    await waitForStatus(page, 'live');
+    const topicsChunk = /^\/assets\/topic-list-[^/]+\.js$/;
+    const cached = (): Promise<string[]> =>
+      page.evaluate(async () => {
+        const paths: string[] = [];
+        for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+        return paths;
+      });
+    await waitFor(async () => (await cached()).some((path) => topicsChunk.test(path)), 'the worker to keep the topics tab');
+    expect(fetched.filter((path) => topicsChunk.test(path))).toEqual([]);
+    await flushIndexedDb(page, meeting.id);
+
+    await context.setOffline(true);
+    await page.reload();
+    await waitFor(async () => (await editorText(page, 'notes')).includes('first'), 'the meeting to open offline');
+    await page.locator('side-panel button[data-tab="topics"]').click();
+    await page.locator('topic-list li', { hasText: 'Hiring' }).waitFor();
   });
 
   it('a code grammar the service worker does not hold offline leaves the block plain and the editor working', async () => {
