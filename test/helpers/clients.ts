@@ -6,10 +6,11 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
+import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { agendaOf, notesOf } from '../../shared/doc-schema.js';
 import { MESSAGE, SYNC } from '../../shared/protocol.js';
-import { waitFor } from './server.js';
+import { waitFor, type TestServer } from './server.js';
 
 /** An attendee: a doc and its provider. */
 export interface Attendee {
@@ -17,6 +18,36 @@ export interface Attendee {
   provider: WebsocketProvider;
   destroy(): void;
 }
+
+/**
+ * Joins `doc` (a reconnect keeps its client id) to a meeting as `name`, set in the awareness before
+ * connecting as the browser client does (null: an unnamed connection), and waits until the
+ * provider is synced and the server knows the name. The caller destroys the provider and the doc.
+ */
+export const joinNamed = async (server: TestServer, meetingId: string, key: string, name: string | null, doc: Y.Doc): Promise<WebsocketProvider> => {
+  const awareness = new Awareness(doc);
+  if (name !== null) awareness.setLocalStateField('user', { name, color: '#336699' });
+  const provider = new WebsocketProvider(`${server.wsUrl}/collab`, meetingId, doc, {
+    params: { key },
+    awareness,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 300,
+  });
+  try {
+    await waitFor(() => provider.synced, 'the provider to sync');
+    if (name !== null) {
+      await waitFor(() => {
+        const room = server.app.meetpad.registry.loadedRoom(meetingId);
+        return room && [...room.peers].some((peer) => room.namesOf(peer).includes(name));
+      }, `the server to know ${name}`);
+    }
+  } catch (error) {
+    provider.destroy();
+    throw error;
+  }
+  return provider;
+};
 
 /** Connects a stock provider to a meeting and waits until it is synced. */
 export const joinMeeting = async (wsUrl: string, id: string, key: string, options: { sync?: boolean; doc?: Y.Doc } = {}): Promise<Attendee> => {

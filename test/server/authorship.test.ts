@@ -11,10 +11,8 @@ import { AuthorMap } from '../../shared/author-map.js';
 import type { CreatedMeeting } from '../../shared/api-types.js';
 import { notesOf } from '../../shared/doc-schema.js';
 import { CLOSE, SYNC } from '../../shared/protocol.js';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import { Awareness } from 'y-protocols/awareness';
-import { joinMeeting, syncFrame } from '../helpers/clients.js';
+import type { WebsocketProvider } from 'y-websocket';
+import { joinMeeting, joinNamed, syncFrame } from '../helpers/clients.js';
 import { createMeeting, startTestServer, tempDir, waitFor, type TestServer } from '../helpers/server.js';
 
 const COMPACT_EVERY = 3;
@@ -39,23 +37,8 @@ const start = async (dataDir: string): Promise<TestServer> => {
 const join = async (server: TestServer, meeting: CreatedMeeting, name: string | null, options: { doc?: Y.Doc; key?: string } = {}): Promise<WebsocketProvider> => {
   const doc = options.doc ?? new Y.Doc();
   if (!options.doc) cleanups.push(() => doc.destroy());
-  const awareness = new Awareness(doc);
-  if (name !== null) awareness.setLocalStateField('user', { name, color: '#336699' });
-  const provider = new WebsocketProvider(`${server.wsUrl}/collab`, meeting.id, doc, {
-    params: { key: options.key ?? meeting.editKey },
-    awareness,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-    maxBackoffTime: 300,
-  });
+  const provider = await joinNamed(server, meeting.id, options.key ?? meeting.editKey, name, doc);
   cleanups.push(() => provider.destroy());
-  await waitFor(() => provider.synced, 'the provider to sync');
-  if (name !== null) {
-    await waitFor(() => {
-      const room = server.app.meetpad.registry.loadedRoom(meeting.id);
-      return room && [...room.peers].some((peer) => room.namesOf(peer).includes(name));
-    }, `the server to know ${name}`);
-  }
   return provider;
 };
 

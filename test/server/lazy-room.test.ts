@@ -9,9 +9,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, test } from 'vitest';
-import WebSocket from 'ws';
-import { Awareness } from 'y-protocols/awareness';
-import { WebsocketProvider } from 'y-websocket';
+import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { AuthorMap } from '../../shared/author-map.js';
 import type { CreatedMeeting } from '../../shared/api-types.js';
@@ -24,7 +22,7 @@ import type { MeetingRecord } from '../../server/storage/meeting-record.js';
 import { MemoryStore } from '../../server/storage/memory-store.js';
 import { rebuildDoc } from '../../server/storage/stored-document.js';
 import type { Config } from '../../server/config.js';
-import { pageOf, rawSocket, updateFrame } from '../helpers/clients.js';
+import { joinNamed, pageOf, rawSocket, updateFrame } from '../helpers/clients.js';
 import { ManualClock, settle } from '../helpers/manual-clock.js';
 import { createMeeting, startTestServer, tempDir, waitFor, type TestServer } from '../helpers/server.js';
 
@@ -43,26 +41,9 @@ const start = async (dataDir: string, config: Partial<Config> = {}): Promise<Tes
 /** A stock client with a fresh document, named in its awareness (null: no name), synced. */
 const join = async (server: TestServer, meeting: CreatedMeeting, key: string, name: string | null = null): Promise<{ doc: Y.Doc; provider: WebsocketProvider }> => {
   const doc = new Y.Doc();
-  const awareness = new Awareness(doc);
-  if (name !== null) awareness.setLocalStateField('user', { name, color: '#336699' });
-  const provider = new WebsocketProvider(`${server.wsUrl}/collab`, meeting.id, doc, {
-    params: { key },
-    awareness,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-    maxBackoffTime: 300,
-  });
-  cleanups.push(() => {
-    provider.destroy();
-    doc.destroy();
-  });
-  await waitFor(() => provider.synced, 'the provider to sync');
-  if (name !== null) {
-    await waitFor(() => {
-      const room = server.app.meetpad.registry.loadedRoom(meeting.id);
-      return room && [...room.peers].some((peer) => room.namesOf(peer).includes(name));
-    }, `the server to know ${name}`);
-  }
+  cleanups.push(() => doc.destroy());
+  const provider = await joinNamed(server, meeting.id, key, name, doc);
+  cleanups.push(() => provider.destroy());
   return { doc, provider };
 };
 
