@@ -172,6 +172,19 @@ export class PeerConnection implements Peer {
     return this.log();
   }
 
+  /**
+   * Handles one socket read (`parse` runs ws's parser, which emits the read's frames). A burst of
+   * keystrokes, a replayed offline session, arrives as many frames in one read: their updates are
+   * each checked and integrated in order, in one transaction of the room's document, so they are
+   * announced, logged and fanned out as one update instead of one transaction, encoding and merge
+   * per frame.
+   */
+  readAll(parse: () => boolean): boolean {
+    // Only an editor's reads can hold updates; an empty transaction is not free (two state vectors).
+    const room = this.#room;
+    return room && this.role === 'edit' ? room.inOneTransaction(parse, this) : parse();
+  }
+
   /** Sends a frame unless the peer is too slow to keep up (then it is disconnected). */
   send(frame: Uint8Array): void {
     if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;

@@ -3,8 +3,13 @@
  * that knows its PeerConnection, and can hold a tick's frames for one write.
  */
 import type { Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { PeerConnection } from './peer-connection.js';
+
+// ws's frame parser for one socket (not in ws's types): a Writable that gets each socket read.
+type Receiver = Writable & { [SOCKET]?: PeerSocket };
+const SOCKET = Symbol('peer socket');
 
 export class PeerSocket extends WebSocket {
   /**
@@ -15,6 +20,19 @@ export class PeerSocket extends WebSocket {
 
   /** ws's own TCP socket (not in ws's types; set once the upgrade is complete). */
   declare readonly _socket: Socket | undefined;
+  declare readonly _receiver: Receiver | undefined;
+
+  /**
+   * ws's own set-up of an upgraded socket, then every socket read goes through the connection's
+   * `readAll`: ws parses a read and emits its frames synchronously, and the connection handles all
+   * of them as one unit (see PeerConnection.readAll). One shared function, no closure per socket.
+   */
+  setSocket(socket: Socket, head: Buffer, options: unknown): void {
+    (WebSocket.prototype as unknown as { setSocket: PeerSocket['setSocket'] }).setSocket.call(this, socket, head, options);
+    const receiver = this._receiver!;
+    receiver[SOCKET] = this;
+    receiver.write = writeThroughPeer as Receiver['write'];
+  }
 
   /**
    * Holds what is sent to this peer for the rest of the tick and writes it in one go: a typist's
@@ -34,3 +52,10 @@ export class PeerSocket extends WebSocket {
 // Runs on the next tick: when corked inside a promise callback (the durable fan-out), after the
 // microtasks that callback queued, so the awareness frame that follows joins the same write.
 const uncork = (socket: Socket): void => socket.uncork();
+
+// ws writes each socket read to its receiver as `receiver.write(chunk)`.
+const parse = Writable.prototype.write as (this: Receiver, chunk: Buffer) => boolean;
+function writeThroughPeer(this: Receiver, chunk: Buffer): boolean {
+  const peer = this[SOCKET]?.peer;
+  return peer ? peer.readAll(() => parse.call(this, chunk)) : parse.call(this, chunk);
+}

@@ -23,7 +23,8 @@ import { rebuildDoc, storedAsOneUpdate } from '../storage/stored-document.js';
 import { systemClock, type Clock } from '../clock.js';
 import { DepartedMeta } from './awareness-meta.js';
 import { DocumentWriter, type PersistenceSettings } from './document-writer.js';
-import { addsContent, checkUpdate, dependencyMet, encodeDeletesOnly, holdsAllContent, isNoOp, repeatsOnly, storedStateOf, type DecodedUpdate, type Dependency, type KnownState, type StoredState, type UpdateCheck } from './update-check.js';
+import { addsContent, checkUpdate, dependencyMet, encodeDeletesOnly, holdsAllContent, isNoOp, repeatsOnly, stateWithinSnapshot, type DecodedUpdate, type Dependency, type KnownState, type StoredState, type UpdateCheck } from './update-check.js';
+import { scanStoredState } from './update-scan.js';
 import { awarenessFrame, updateFrame } from './wire.js';
 
 /** What a room needs of a connection: the structural interface lets rooms be tested without sockets. */
@@ -58,6 +59,13 @@ export interface RoomEvents {
   /** One of the room's writes is durable. */
   onDurable(room: Room): void;
 }
+
+/**
+ * The longest a presence change (a cursor moved, someone joined or left) waits for an edit to
+ * travel with: short enough not to be seen, long enough that most cursor moves in a room where
+ * someone types share that edit's writes.
+ */
+const AWARENESS_WINDOW_MS = 100;
 
 /** The origin of the stored state a room loads with. */
 const SERVER_ORIGIN = Symbol('server');
@@ -97,6 +105,8 @@ export class Room {
   #fullState: Uint8Array | null = null;
   readonly #transactionListeners = new Set<TransactionListener>();
   #pendingAwareness = new Set<number>();
+  // The window's timer, or 'waiting' once the flush waits for the writes before it.
+  #awarenessFlush: NodeJS.Timeout | 'waiting' | null = null;
   readonly #changeListeners = new Set<() => void>();
   readonly #entryListeners = new Set<DurableEntryListener>();
   readonly #emptyListeners = new Set<() => void>();
@@ -116,12 +126,12 @@ export class Room {
     this.#log = log;
     this.loadedSeq = opened.log.head;
     // Stored as one update: that is already the full state, and its clocks and deletions are read
-    // by decoding it (an eighth of replaying it; an encoding that does not decode completely fails
-    // the load here, as a replay would). Several parts would have to be merged, which costs as
+    // by scanning it (update-scan.ts: it throws exactly where Yjs's complete decode would, so an
+    // encoding that does not decode to its last byte fails the load here, as a replay would). Several parts would have to be merged, which costs as
     // much as replaying them (measured: Y.mergeUpdates of a 260k-edit snapshot and two entries is
     // slower than building the document): built now.
     const one = storedAsOneUpdate(opened.stored);
-    const storedState = one && storedStateOf(one);
+    const storedState = one && scanStoredState(one);
     if (one && storedState) {
       this.#stored = opened.stored;
       this.#fullState = one;
@@ -202,7 +212,7 @@ export class Room {
    * (history's check at load needs no document then). False once the document is built.
    */
   storedWithin(snapshot: Y.Snapshot): boolean {
-    return !this.#built && Y.snapshotContainsUpdate(snapshot, this.#fullState!);
+    return !this.#built && stateWithinSnapshot(this.#storedState!, snapshot);
   }
 
   /** False once storage failed or the room was closed: it takes no more edits. */
@@ -250,6 +260,27 @@ export class Room {
       this.#fail(error, CLOSE.internal, 'applying a checked update failed; the meeting is reloaded from disk');
       throw error;
     }
+  }
+
+  /**
+   * Runs `work` (a peer's socket read) inside one transaction of `origin`'s when the document is
+   * built and the room takes edits; otherwise just runs it. Updates applied meanwhile integrate
+   * one by one, so each is checked against what the ones before it added, and the transaction
+   * ends as one document update: one log entry, one fan-out frame.
+   */
+  inOneTransaction<T>(work: () => T, origin: Peer): T {
+    if (!this.#built || this.#state !== 'open' || this.#doc._transaction !== null) return work();
+    let result!: T;
+    try {
+      this.#doc.transact(() => void (result = work()), origin);
+    } catch (error) {
+      // Yjs ends a transaction with its observers and listeners: one that throws must fail the
+      // room (as a throwing apply does), not escape into ws. Nothing of the read is written.
+      this.#writer.abandon();
+      this.#fail(error, CLOSE.internal, 'ending a transaction failed; the meeting is reloaded from disk');
+      return result;
+    }
+    return result;
   }
 
   /**
@@ -301,6 +332,12 @@ export class Room {
 
   /** Runs `fn` once everything applied so far is on disk (not at all if storage failed). */
   afterDurable(fn: () => void): void {
+    // Inside a read's transaction what was applied reaches the writer when the transaction ends:
+    // wait for that (the end of the read, before any microtask) before asking the writer.
+    if (this.#built && this.#doc._transaction !== null) {
+      queueMicrotask(() => this.afterDurable(fn));
+      return;
+    }
     this.#writer
       .settled()
       .then(() => {
@@ -404,6 +441,7 @@ export class Room {
   destroy(): void {
     if (this.#state === 'open') this.#state = 'closed';
     this.#doc.off('update', this.#onDocUpdate);
+    if (this.#awarenessFlush && this.#awarenessFlush !== 'waiting') clearTimeout(this.#awarenessFlush);
     this.#departedMeta.stop();
     this.awareness.destroy();
     this.#doc.destroy();
@@ -467,6 +505,7 @@ export class Room {
   #fanOut(update: Uint8Array, seq: number, sender: Peer | undefined): void {
     if (this.#state === 'failed') return;
     this.#sendToPeers(update, sender);
+    if (this.#pendingAwareness.size) this.#flushAwarenessAfterWrites();
     this.#fanout?.published(this.id, update, seq);
     for (const listener of this.#entryListeners) listener(update, seq, sender);
     this.#events.onDurable(this);
@@ -493,19 +532,26 @@ export class Room {
     this.#events.onFailure(this, error);
   }
 
-  // Awareness changes of one event-loop turn go out as one frame.
+  // Presence changes wait for the room's next edit to go out, or AWARENESS_WINDOW_MS at most,
+  // and leave as one frame: a typist's cursor goes with its keystroke, and the cursors of those
+  // who only read share the edits' writes instead of costing a write to every peer each.
   readonly #onAwarenessChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
-    const first = this.#pendingAwareness.size === 0;
     for (const id of [...added, ...updated, ...removed]) this.#pendingAwareness.add(id);
-    if (first) setImmediate(this.#flushAwarenessAfterWrites);
+    this.#awarenessFlush ??= setTimeout(this.#flushAwarenessAfterWrites, AWARENESS_WINDOW_MS).unref();
   };
 
-  // A typist's cursor follows its keystroke in the same socket read: send it once that edit is out
-  // (durable and fanned out), so the edit is not queued behind a whole room's awareness frames and
-  // no peer gets a cursor that points at text it does not have yet.
-  readonly #flushAwarenessAfterWrites = (): void => void this.#writer.settled().then(this.#flushAwareness);
+  // Sent once the writes before it are out (durable and fanned out): no peer gets a cursor that
+  // points at text it does not have yet. Called from the fan-out, this resolves in the same
+  // microtask drain, so the frames join the edit's write to each peer (peer-socket.ts).
+  readonly #flushAwarenessAfterWrites = (): void => {
+    if (this.#awarenessFlush === 'waiting') return;
+    if (this.#awarenessFlush) clearTimeout(this.#awarenessFlush);
+    this.#awarenessFlush = 'waiting';
+    void this.#writer.settled().then(this.#flushAwareness);
+  };
 
   readonly #flushAwareness = (): void => {
+    this.#awarenessFlush = null;
     // An id whose entry was forgotten meanwhile (awareness-meta.ts) has nothing left to announce.
     const ids = [...this.#pendingAwareness].filter((id) => this.awareness.meta.has(id));
     this.#pendingAwareness.clear();

@@ -172,9 +172,10 @@ export const repeatsOnly = (update: Uint8Array, state: KnownState): boolean => {
  */
 export const isNoOp = (decoded: DecodedUpdate, state: KnownState): boolean => !addsContent(decoded, state) && deletesKnown(decoded.ds, state);
 
-const deletesKnown = (ds: DeleteSet, state: KnownState): boolean => {
-  if (ds.clients.size === 0) return true;
-  const known = deletionsOf(state);
+const deletesKnown = (ds: DeleteSet, state: KnownState): boolean => ds.clients.size === 0 || deletesWithin(ds, deletionsOf(state));
+
+// `known` is sorted and merged per client.
+const deletesWithin = (ds: DeleteSet, known: DeleteSet): boolean => {
   for (const [client, deletions] of ds.clients) {
     const ranges = known.clients.get(client) ?? [];
     for (const { clock, len } of deletions) {
@@ -199,19 +200,14 @@ const coveredBy = (ranges: ReadonlyArray<{ clock: number; len: number }>, clock:
 };
 
 /**
- * The stored state of `update` when it holds each client's structs from clock 0 on without a gap
- * (a snapshot, a new meeting's first entry); undefined otherwise. Decodes it completely, as an
- * incoming update is: an encoding that does not decode, to its last byte, throws (a failed load).
+ * `Y.snapshotContainsUpdate` of the stored update, from its clocks and deletions: every struct is
+ * below the snapshot's state vector and every deletion is in the snapshot's delete set. The
+ * stored state is already decoded, so this costs a walk over clients and deletions, not a
+ * second decode of the whole update (20 to 40 ms of a restarted meeting's load otherwise).
  */
-export const storedStateOf = (update: Uint8Array): StoredState | undefined => {
-  const { structs, ds } = decodeCompletely(update);
-  const clocks = new Map<number, number>();
-  for (const struct of structs) {
-    const { client, clock } = struct.id;
-    if (struct instanceof Y.Skip || (clocks.get(client) ?? 0) !== clock) return undefined;
-    clocks.set(client, clock + struct.length);
-  }
-  return { clocks, deletes: Y.mergeDeleteSets([ds]) };
+export const stateWithinSnapshot = (state: StoredState, snapshot: Y.Snapshot): boolean => {
+  for (const [client, clock] of state.clocks) if ((snapshot.sv.get(client) ?? 0) < clock) return false;
+  return state.deletes.clients.size === 0 || deletesWithin(state.deletes, Y.mergeDeleteSets([snapshot.ds]));
 };
 
 /** True when a peer with state vector `peer` has every struct of `state` (it may still lack deletions). */

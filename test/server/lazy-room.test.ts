@@ -303,6 +303,21 @@ describe('a lazy room', () => {
     lease.release();
   });
 
+  test("history's check at load (is the stored state within the last revision?) answers as Y.snapshotContainsUpdate, from the decoded state", async () => {
+    const { registry, record, source, half, undeleted } = await setup('snapshot');
+    const room = await registry.lease(record.id).room;
+    // Equal, behind on content, behind on a deletion, ahead, and an empty snapshot.
+    const ahead = new Y.Doc();
+    Y.applyUpdate(ahead, Y.encodeStateAsUpdate(source));
+    notesOf(ahead).delete(0, 2);
+    notesOf(ahead).insert(0, 'more ');
+    cleanups.push(() => ahead.destroy());
+    const cases = [source, half, undeleted, ahead, new Y.Doc()].map((doc) => Y.snapshot(doc));
+    const stored = room.encodeDiff(null);
+    expect(cases.map((snapshot) => room.storedWithin(snapshot))).toEqual(cases.map((snapshot) => Y.snapshotContainsUpdate(snapshot, stored)));
+    expect(cases.map((snapshot) => room.storedWithin(snapshot))).toEqual([true, false, false, true, false]);
+  });
+
   test('a stored update that does not decode to its last byte fails the load, delete set included', async () => {
     const { store, registry, record, state } = await setup('snapshot');
     for (const [name, corrupt] of [

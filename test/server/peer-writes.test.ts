@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { notesOf } from '../../shared/doc-schema.js';
 import { CLOSE, SYNC } from '../../shared/protocol.js';
-import { type Attendee, joinMeeting } from '../helpers/clients.js';
+import { type Attendee, joinMeeting, updateOfFrame } from '../helpers/clients.js';
 import { type TestServer, createMeeting, startTestServer, waitFor } from '../helpers/server.js';
 import { awarenessMsg, awarenessPayload, openRaw, type RawPeer, syncMsg } from '../hostile/hostile-helpers.js';
 
@@ -159,6 +159,78 @@ describe('frames to one peer within a tick', () => {
     expect(code).toBe(CLOSE.policy);
     expect(peer.frames[0]?.[0]).toBe(0); // MESSAGE.sync: step 1 went out before the close frame
     expect(peer.frames[0]?.[1]).toBe(SYNC.step1);
+  });
+});
+
+describe('frames from one peer within a socket read', () => {
+  test('a burst of keystrokes in one TCP write is applied in one transaction, fanned out as one update, and every frame acknowledged', async () => {
+    const target = await server();
+    const meeting = await createMeeting(target.url);
+    const observer = await raw(target.wsUrl, meeting.id, meeting.viewKey);
+    const typist = await raw(target.wsUrl, meeting.id, meeting.editKey, { acks: true });
+    // Joined once the server's sync step 1 arrived.
+    await Promise.all([observer, typist].map((peer) => peer.until(() => peer.frames.length > 0)));
+    const room = target.app.meetpad.registry.loadedRoom(meeting.id)!;
+    // Built by a first edit, so the burst below is the steady state of a typing attendee.
+    const doc = new Y.Doc();
+    const keystrokes: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => void keystrokes.push(update));
+    notesOf(doc).insert(0, '>');
+    typist.send(syncMsg(SYNC.update, keystrokes.shift()!));
+    await typist.until(() => typist.saved() === 1);
+    const transactions: unknown[] = [];
+    room.onTransaction((transaction) => void transactions.push(transaction.origin));
+    const updatesSeen = (): number => observer.frames.filter((frame) => frame[0] === 0 && frame[1] === SYNC.update).length;
+    const seenBefore = updatesSeen();
+
+    const burst = 'typed without a pause, each keystroke its own frame';
+    for (const char of burst) notesOf(doc).insert(notesOf(doc).length, char);
+    const tcp = tcpOf(typist.ws);
+    tcp.cork();
+    for (const keystroke of keystrokes) typist.send(syncMsg(SYNC.update, keystroke));
+    tcp.uncork();
+
+    await typist.until(() => typist.saved() === 1 + burst.length);
+    await waitFor(() => notesOf(room.doc).toString().includes(`>${burst}`) && updatesSeen() - seenBefore === transactions.length, 'the burst to reach the observer');
+    // One transaction, one update frame per socket read: fewer than the frames (one read, in practice).
+    expect(transactions.length).toBeGreaterThan(0);
+    expect(transactions.length).toBeLessThan(burst.length / 4);
+    // All of them the typist's connection's (the sender is left out of the fan-out, and credited).
+    expect(new Set(transactions).size).toBe(1);
+    expect(room.peers.has(transactions[0] as never)).toBe(true);
+    const seen = new Y.Doc();
+    for (const frame of observer.frames) {
+      const update = updateOfFrame(frame);
+      if (update) Y.applyUpdate(seen, update);
+    }
+    // What the observer was sent since it joined: the typist's text, complete.
+    expect(notesOf(seen).toString()).toBe(`>${burst}`);
+    for (const d of [doc, seen]) d.destroy();
+  });
+});
+
+describe('a socket read whose transaction fails to end', () => {
+  test('fails the room (1011, nothing stored) instead of escaping into ws', async () => {
+    const target = await server();
+    const meeting = await createMeeting(target.url);
+    const peer = await raw(target.wsUrl, meeting.id, meeting.editKey, { acks: true });
+    await peer.until(() => peer.frames.length > 0);
+    const room = target.app.meetpad.registry.loadedRoom(meeting.id)!;
+    const storedBefore = await target.app.meetpad.store.readDocument(meeting.id);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, room.encodeDiff(null)); // builds the room's document: reads go through one transaction
+    const before = Y.encodeStateVector(doc);
+    notesOf(doc).insert(0, 'never stored');
+    // A listener that throws while Yjs ends the transaction (an observer bug).
+    room.onTransaction(() => {
+      throw new Error('listener bug');
+    });
+    peer.send(syncMsg(SYNC.update, Y.encodeStateAsUpdate(doc, before)));
+    expect((await peer.closed).code).toBe(CLOSE.internal);
+    expect(room.failed).toBe(true);
+    expect(peer.saved()).toBe(0);
+    expect(await target.app.meetpad.store.readDocument(meeting.id)).toEqual(storedBefore);
+    doc.destroy();
   });
 });
 

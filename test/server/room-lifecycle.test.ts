@@ -315,6 +315,54 @@ describe('the fan-out seam', () => {
   });
 });
 
+describe("a socket read's updates (one transaction)", () => {
+  test('are checked one by one, stored as one entry, sent as one frame, and nothing of them (nor an answer that holds them) goes out before it is durable', async () => {
+    const { registry, record, store } = await setup();
+    const lease = registry.lease(record.id);
+    const room = await lease.room;
+    const [sender, other] = [fakePeer(), fakePeer()];
+    lease.join(sender);
+    lease.join(other);
+    const typed = new Y.Doc();
+    Y.applyUpdate(typed, Y.encodeStateAsUpdate(room.doc));
+    const keystrokes: Uint8Array[] = [];
+    typed.on('update', (update: Uint8Array) => void keystrokes.push(update));
+    for (const char of ' one read') typed.getText('notes').insert(typed.getText('notes').length, char);
+    const transactions: unknown[] = [];
+    room.onTransaction((transaction) => void transactions.push(transaction.origin));
+    const entriesBefore = (await store.readDocument(record.id)).updates.length;
+    const resume = store.pauseWrites();
+    let answer: Uint8Array | null = null;
+    room.inOneTransaction(() => {
+      // Each keystroke builds on the one before: checked against what the transaction holds so far.
+      for (const keystroke of keystrokes) {
+        const check = room.checkUpdate(keystroke);
+        expect(check.ok).toBe(true);
+        room.apply(keystroke, sender);
+      }
+      // A newcomer's sync step 1 in the same read: its answer holds the keystrokes.
+      const diff = room.encodeDiff(Y.encodeStateVector(new Y.Doc()));
+      room.afterDurable(() => (answer = diff));
+    }, sender);
+    await settle();
+    expect(transactions).toEqual([sender]);
+    expect(other.frames).toEqual([]);
+    expect(answer).toBeNull();
+    resume();
+    await room.quiet();
+    await settle();
+    expect(answer).not.toBeNull();
+    expect(other.frames).toHaveLength(1);
+    expect(sender.frames).toHaveLength(0);
+    const stored = await store.readDocument(record.id);
+    expect(stored.updates).toHaveLength(entriesBefore + 1);
+    const replayed = new Y.Doc();
+    for (const update of [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates]) Y.applyUpdate(replayed, update);
+    expect(replayed.getText('notes').toString()).toBe('start one read');
+    for (const doc of [typed, replayed]) doc.destroy();
+  });
+});
+
 describe('seams for features', () => {
   test('a room listener sees each room load and stop; durable entries come with their sender and names', async () => {
     const { registry, record, clock, edit } = await setup();
