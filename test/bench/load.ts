@@ -6,6 +6,7 @@
  * update is keyed by its first Yjs id (client, clock), or by the first id it deletes, so each
  * delivery to another attendee gives one latency sample on this process's clock.
  */
+import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
 import { YClient } from './client.js';
 import type { Server } from './servers.js';
@@ -74,10 +75,16 @@ export class Load {
   edits = 0;
   deliveries = 0;
 
-  constructor(server: Server, { attendees, typists }: { attendees: number; typists: number }) {
+  // Seeded: every server of a round gets the same offsets, typists, timings and cursor moves
+  // (with Math.random one server's window held 38k deliveries and the next one's 50k).
+  readonly #random: () => number;
+
+  constructor(server: Server, { attendees, typists, seed }: { attendees: number; typists: number; seed: number }) {
     this.#server = server;
     this.#attendees = attendees;
     this.#typists = typists;
+    const generator = prng.create(seed);
+    this.#random = () => prng.real53(generator);
   }
 
   /** Connections open. */
@@ -94,17 +101,22 @@ export class Load {
   async addRooms(count: number): Promise<void> {
     for (let done = 0; done < count; ) {
       const batch = Math.min(10, count - done);
-      await Promise.all(Array.from({ length: batch }, () => this.#addRoom()));
+      // In the order they were asked for, whichever connected first (the draws of each tick go by this order).
+      this.rooms.push(...(await Promise.all(Array.from({ length: batch }, () => this.#addRoom()))));
       done += batch;
     }
   }
 
-  async #addRoom(): Promise<void> {
+  async #addRoom(): Promise<RoomLoad> {
+    // Drawn before the first await, so the same rooms get the same draws whatever answers first.
+    const second = Math.floor(this.#random() * this.#pace.length);
+    const starts = Array.from({ length: this.#typists }, () => Math.floor(this.#random() * this.#patches.length));
+    const viewerIds = Array.from({ length: this.#attendees - this.#typists }, () => (this.#random() * 0x7fffffff) >>> 0);
     const meeting = await this.#server.createMeeting();
     const url = this.#server.wsUrl(meeting);
     // A cluster spreads a meeting's attendees over its instances, as a round-robin balancer does.
     const urlOf = (i: number): string => this.#server.wsUrlFor?.(meeting, i) ?? url;
-    const room: RoomLoad = { typists: [], viewers: [], second: Math.floor(Math.random() * this.#pace.length) };
+    const room: RoomLoad = { typists: [], viewers: [], second };
     const onUpdate = (receiver: () => YClient) => (update: Uint8Array, receivedAt: number, step2: boolean) => {
       if (!step2) this.#delivered(update, receivedAt, receiver());
     };
@@ -112,7 +124,7 @@ export class Load {
     for (let i = 0; i < this.#attendees; i++) {
       if (i < this.#typists) {
         const doc = new Y.Doc();
-        const typist: Typist = { client: null as unknown as YClient, doc, cursor: null, next: Math.floor(Math.random() * this.#patches.length) };
+        const typist: Typist = { client: null as unknown as YClient, doc, cursor: null, next: starts[i]! };
         // Registered before the client's own listener: the send time is taken before the frame goes out.
         doc.on('update', (update: Uint8Array, origin: unknown) => {
           if (origin !== typist.client) this.#sent(update, typist.client);
@@ -120,7 +132,7 @@ export class Load {
         opened.push(YClient.open(urlOf(i), { doc, onUpdate: onUpdate(() => typist.client) }).then((client) => void (typist.client = client)));
         room.typists.push(typist);
       } else {
-        const viewer = { client: null as unknown as YClient, clientId: (Math.random() * 0x7fffffff) >>> 0 };
+        const viewer = { client: null as unknown as YClient, clientId: viewerIds[i - this.#typists]! };
         opened.push(YClient.open(urlOf(i), { onUpdate: onUpdate(() => viewer.client) }).then((client) => void (viewer.client = client)));
         room.viewers.push(viewer);
       }
@@ -130,8 +142,8 @@ export class Load {
       const stuck = [...room.typists, ...room.viewers].map((a, i) => ({ i, a })).filter(({ a }) => !a.client.synced);
       throw new Error(`${(error as Error).message}: attendees ${stuck.map(({ i, a }) => `${i}${a.client.closed ? ` closed ${a.client.closeCode}` : ' open'}`).join(', ')} of ${url}`);
     });
-    for (const [i, viewer] of room.viewers.entries()) viewer.client.sendAwareness(viewer.clientId, viewerState(i));
-    this.rooms.push(room);
+    for (const [i, viewer] of room.viewers.entries()) viewer.client.sendAwareness(viewer.clientId, viewerState(i, 0));
+    return room;
   }
 
   /** Starts typing in every room (rooms added later join the schedule). */
@@ -140,9 +152,14 @@ export class Load {
     const tick = (): void => {
       for (const room of this.rooms) {
         const edits = this.#pace[room.second++ % this.#pace.length]!;
-        for (let i = 0; i < edits; i++) this.#later(Math.random() * 1000, () => this.#edit(room.typists[Math.floor(Math.random() * room.typists.length)]!));
+        for (let i = 0; i < edits; i++) {
+          const typist = room.typists[Math.floor(this.#random() * room.typists.length)]!;
+          this.#later(this.#random() * 1000, () => this.#edit(typist));
+        }
         for (const [i, viewer] of room.viewers.entries()) {
-          if (Math.random() < 1 / 3) this.#later(Math.random() * 1000, () => viewer.client.sendAwareness(viewer.clientId, viewerState(i)));
+          if (this.#random() >= 1 / 3) continue;
+          const state = viewerState(i, this.#random());
+          this.#later(this.#random() * 1000, () => viewer.client.sendAwareness(viewer.clientId, state));
         }
       }
     };
@@ -260,7 +277,7 @@ export class Load {
 
 }
 
-const viewerState = (i: number) => ({
+const viewerState = (i: number, draw: number) => ({
   user: { name: `viewer ${i}`, color: COLORS[i % COLORS.length] },
-  cursor: { anchor: { tname: 'notes', item: null, assoc: 0 }, head: { tname: 'notes', item: null, assoc: Math.random() < 0.5 ? 0 : -1 } },
+  cursor: { anchor: { tname: 'notes', item: null, assoc: 0 }, head: { tname: 'notes', item: null, assoc: draw < 0.5 ? 0 : -1 } },
 });

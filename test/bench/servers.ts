@@ -100,7 +100,7 @@ export const startServer = async (kind: ServerKind, options: StartOptions): Prom
   const port = await freePort();
   const nodeArgs = ['--expose-gc', '--import', join(ROOT, 'test/bench/probe.mjs')];
   const profDir = process.env.BENCH_CPU_PROF;
-  if (profDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(profDir, kind));
+  if (profDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(profDir, kind), ...(process.env.BENCH_CPU_PROF_INTERVAL ? ['--cpu-prof-interval', process.env.BENCH_CPU_PROF_INTERVAL] : []));
   const { YPERSISTENCE: _ignored, ...parentEnv } = process.env;
   const env: Record<string, string | undefined> =
     kind === 'meetpad'

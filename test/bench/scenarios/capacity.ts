@@ -53,10 +53,10 @@ export const capacity: Scenario = {
   description: 'meetings of 3 typists + 7 viewers added until p99 > 100 ms',
   higherIsBetter: ['typists', 'connections'],
   info: ['p99AtLimitMs', 'serverCpuPctAtLimit', 'loadgenCpuPctAtFail'],
-  async run({ kind, quick, log }) {
+  async run({ kind, quick, log, round }) {
     const dataDir = tempDataDir(kind);
     const server = await startServer(kind, { dataDir });
-    const load = new Load(server, { attendees: 10, typists: 3 });
+    const load = new Load(server, { attendees: 10, typists: 3, seed: round });
     let best = { typists: 0, connections: 0, p99: NaN, serverCpu: NaN };
     let loadgenAtFail = NaN;
     try {

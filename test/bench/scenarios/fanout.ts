@@ -15,10 +15,10 @@ export const fanout: Scenario = {
   name: 'fanout',
   description: `${FANOUT.rooms} meetings x ${FANOUT.attendees} attendees (${FANOUT.typists} typists at clownschool pace, the rest viewers with cursors)`,
   info: ['edits', 'deliveries', 'loadgenCpuPct'],
-  async run({ kind, quick }) {
+  async run({ kind, quick, round }) {
     const dataDir = tempDataDir(kind);
     const server = await startServer(kind, { dataDir });
-    const load = new Load(server, FANOUT);
+    const load = new Load(server, { ...FANOUT, seed: round });
     try {
       await load.addRooms(FANOUT.rooms);
       load.start();

@@ -20,7 +20,7 @@ export const scaleout: Scenario = {
   description: `${SCALEOUT.rooms} meetings x ${SCALEOUT.attendees} attendees spread over 1-3 instances: meetpad LevelDB x1, meetpad PostgreSQL+Redis x1/x2/x3, Hocuspocus 4 + Redis x1/x2/x3`,
   standalone: true,
   info: DEPLOYMENTS.flatMap((d) => [`${d.label}_edits`, `${d.label}_deliveries`]),
-  async run({ quick, log }) {
+  async run({ quick, log, round }) {
     const engines = await startEngines();
     const metrics: Metrics = {};
     try {
@@ -29,7 +29,7 @@ export const scaleout: Scenario = {
       for (const deployment of DEPLOYMENTS.filter((d) => !only || only.includes(d.label))) {
         log(`## scaleout ${deployment.label}`);
         const cluster = await startCluster(deployment, engines);
-        const load = new Load(cluster, SCALEOUT);
+        const load = new Load(cluster, { ...SCALEOUT, seed: round });
         try {
           await load.addRooms(SCALEOUT.rooms).catch((error: unknown) => {
             for (const instance of cluster.instances) log(`${deployment.label} instance ${instance.port}: ${instance.stderr.join('').slice(-2000)}`);
