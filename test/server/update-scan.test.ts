@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import * as encoding from 'lib0/encoding';
+import * as lib0prng from 'lib0/prng';
 import * as Y from 'yjs';
 import type { StoredState } from '../../server/collab/update-check.js';
 import { ContentKind, scanStoredState, scanUpdate, StructKind, type ScannedStruct } from '../../server/collab/update-scan.js';
@@ -19,15 +20,10 @@ const outcome = (read: () => StoredState | undefined): Outcome => {
   }
 };
 
-/** mulberry32: the same mutants on every run. */
+/** Seeded: the same mutants on every run. */
 const prng = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = lib0prng.create(seed);
+  return () => lib0prng.real53(generator);
 };
 
 const docOf = (clientID: number): Y.Doc => {
