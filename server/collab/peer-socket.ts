@@ -1,6 +1,7 @@
 /**
  * The WebSocket class the collab endpoint's server creates (ws's `WebSocket` option): a ws socket
- * that knows its PeerConnection, and can hold a tick's frames for one write.
+ * that knows its PeerConnection, hands it each socket read whole (one transaction per read), and
+ * can hold a tick's frames for one write.
  */
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';

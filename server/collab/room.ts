@@ -63,7 +63,8 @@ export interface RoomEvents {
 /**
  * The longest a presence change (a cursor moved, someone joined or left) waits for an edit to
  * travel with: short enough not to be seen, long enough that most cursor moves in a room where
- * someone types share that edit's writes.
+ * someone types share that edit's writes. A real timer, not the room's clock: no behaviour hangs
+ * on it, and tests that move the clock by hand still see presence arrive.
  */
 const AWARENESS_WINDOW_MS = 100;
 
@@ -127,9 +128,10 @@ export class Room {
     this.loadedSeq = opened.log.head;
     // Stored as one update: that is already the full state, and its clocks and deletions are read
     // by scanning it (update-scan.ts: it throws exactly where Yjs's complete decode would, so an
-    // encoding that does not decode to its last byte fails the load here, as a replay would). Several parts would have to be merged, which costs as
-    // much as replaying them (measured: Y.mergeUpdates of a 260k-edit snapshot and two entries is
-    // slower than building the document): built now.
+    // encoding that does not decode to its last byte fails the load here, as a replay would).
+    // Several parts would have to be merged, which costs as much as replaying them (measured:
+    // Y.mergeUpdates of a 260k-edit snapshot and two entries is slower than building the
+    // document): built now.
     const one = storedAsOneUpdate(opened.stored);
     const storedState = one && scanStoredState(one);
     if (one && storedState) {
@@ -278,7 +280,6 @@ export class Room {
       // room (as a throwing apply does), not escape into ws. Nothing of the read is written.
       this.#writer.abandon();
       this.#fail(error, CLOSE.internal, 'ending a transaction failed; the meeting is reloaded from disk');
-      return result;
     }
     return result;
   }

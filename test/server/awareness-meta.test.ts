@@ -101,8 +101,10 @@ describe('awareness entries of departed clients', () => {
     watcher.send(awarenessMsg(awarenessPayload([{ clientId: oldId, clock: 3, json: 'null' }])));
     expect(await roundTrip(watcher)).toBe(true);
     expect(await roundTrip(again)).toBe(true);
-    // A late echo would be fanned out on the next turn: one more round trip lets it arrive.
-    await roundTrip(again);
+    // A relayed echo would wait for the room's next presence frame (at most 100 ms, or the next
+    // edit): a change of her new state forces that frame, and anything pending goes with it.
+    again.send(awarenessMsg(awarenessPayload([{ clientId: newId, clock: 2, json: state('Ada B.') }])));
+    await watcher.until(() => awarenessSeen(watcher, watcherFrom).some((e) => e.clientId === newId && e.json.includes('Ada B.')));
     expect(room.awareness.states.has(oldId)).toBe(false);
     expect(room.awarenessOwners.has(oldId)).toBe(false);
     expect(awarenessSeen(again, seenFrom).filter((e) => e.clientId === oldId)).toEqual([]);
