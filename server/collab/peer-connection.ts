@@ -117,6 +117,10 @@ export class PeerConnection implements Peer {
   #waiting: Waiting[] = NOTHING_WAITING;
   #stopRetrying: (() => void) | null = null;
   #resumeTimer: NodeJS.Timeout | null = null;
+  // A close during a socket read leaves the room once the read's transaction has ended: its valid
+  // frames before a refused one are still this peer's, and authorship reads the author then.
+  #reading = false;
+  #releaseAfterRead = false;
 
   constructor(ws: PeerSocket, registry: RoomRegistry, options: ConnectionOptions, grant: ConnectionGrant) {
     this.#ws = ws;
@@ -182,7 +186,14 @@ export class PeerConnection implements Peer {
   readAll(parse: () => boolean): boolean {
     // Only an editor's reads can hold updates; an empty transaction is not free (two state vectors).
     const room = this.#room;
-    return room && this.role === 'edit' ? room.inOneTransaction(parse, this) : parse();
+    if (!room || this.role !== 'edit') return parse();
+    this.#reading = true;
+    try {
+      return room.inOneTransaction(parse, this);
+    } finally {
+      this.#reading = false;
+      if (this.#releaseAfterRead) this.#release();
+    }
   }
 
   /** Sends a frame unless the peer is too slow to keep up (then it is disconnected). */
@@ -482,6 +493,11 @@ export class PeerConnection implements Peer {
   // Leaves once: awareness states removed at once (no ghost cursors), the lease released (the last
   // one out starts the grace period), loaded or not.
   #release(): void {
+    if (this.#reading) {
+      this.#releaseAfterRead = true;
+      return;
+    }
+    this.#releaseAfterRead = false;
     if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
     this.#stopRetrying?.();
     this.#stopRetrying = null;

@@ -124,10 +124,17 @@ const readJSON = (decoder: decoding.Decoder): void => {
   JSON.parse(decoding.readVarString(decoder));
 };
 
+/** Thrown on a subdocument, which the scanner does not follow: the caller decodes with Yjs instead. */
+export class SubdocumentNotScanned extends Error {
+  constructor() {
+    super('subdocuments are not scanned');
+  }
+}
+
 /**
  * Reads an item's content as Yjs's `contentRefs[kind]` does and returns its length. Subdocuments
- * (ContentDoc) are refused rather than followed: a meeting never stores one, and Yjs builds a Doc
- * from options it decodes, whose failures this scanner would have to copy. Binary and type content
+ * (ContentDoc) are not followed (SubdocumentNotScanned): a meeting never stores one, and Yjs builds
+ * a Doc from options it decodes, whose failures this scanner would have to copy. Binary and type content
  * (never in a meeting either) are followed, being cheap to read exactly; a caller refuses them by kind.
  */
 const readContentLength = (decoder: decoding.Decoder, kind: number): number => {
@@ -166,7 +173,7 @@ const readContentLength = (decoder: decoding.Decoder, kind: number): number => {
       return count;
     }
     case ContentKind.doc:
-      throw new Error('subdocuments are not scanned');
+      throw new SubdocumentNotScanned();
     default:
       throw new Error(`unknown content kind ${kind}`);
   }
@@ -299,7 +306,9 @@ const sortAndMerge = (deletes: DeleteSet): void => {
 /**
  * The stored state of `update`, as a complete Yjs decode gives it: the clock each
  * client reached when every client's structs run from clock 0 without a gap or a Skip, else
- * undefined; the deletions sorted and merged. Throws on anything `scanUpdate` refuses.
+ * undefined; the deletions sorted and merged. Undefined too for an update holding a subdocument, so
+ * the caller builds the document and Yjs decides (no meeting stores one, but an old or imported one
+ * must still load as it did before the scanner). Throws on anything else `scanUpdate` refuses.
  */
 export const scanStoredState = (update: Uint8Array): StoredState | undefined => {
   const clocks = new Map<number, number>();
@@ -309,24 +318,29 @@ export const scanStoredState = (update: Uint8Array): StoredState | undefined => 
   // a Map lookup per struct would cost more than the rest of the scan.
   let client = -1;
   let reach = 0;
-  scanUpdate(update, {
-    struct(struct) {
-      if (!contiguous) return;
-      if (struct.client !== client) {
-        if (client !== -1) clocks.set(client, reach);
-        client = struct.client;
-        reach = clocks.get(client) ?? 0;
-      }
-      if (struct.kind === StructKind.skip || struct.clock !== reach) contiguous = false;
-      else reach = struct.clock + struct.length;
-    },
-    deletion(rangeClient, clock, len) {
-      if (!contiguous) return;
-      let ranges = deletes.clients.get(rangeClient);
-      if (ranges === undefined) deletes.clients.set(rangeClient, (ranges = []));
-      ranges.push(new DeleteItemClass(clock, len));
-    },
-  });
+  try {
+    scanUpdate(update, {
+      struct(struct) {
+        if (!contiguous) return;
+        if (struct.client !== client) {
+          if (client !== -1) clocks.set(client, reach);
+          client = struct.client;
+          reach = clocks.get(client) ?? 0;
+        }
+        if (struct.kind === StructKind.skip || struct.clock !== reach) contiguous = false;
+        else reach = struct.clock + struct.length;
+      },
+      deletion(rangeClient, clock, len) {
+        if (!contiguous) return;
+        let ranges = deletes.clients.get(rangeClient);
+        if (ranges === undefined) deletes.clients.set(rangeClient, (ranges = []));
+        ranges.push(new DeleteItemClass(clock, len));
+      },
+    });
+  } catch (error) {
+    if (error instanceof SubdocumentNotScanned) return undefined;
+    throw error;
+  }
   if (!contiguous) return undefined;
   if (client !== -1) clocks.set(client, reach);
   sortAndMerge(deletes);

@@ -5,6 +5,7 @@
  * compaction, and whatever a later client re-sends.
  */
 import { rm } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { AuthorMap } from '../../shared/author-map.js';
@@ -13,6 +14,7 @@ import { notesOf } from '../../shared/doc-schema.js';
 import { CLOSE, SYNC } from '../../shared/protocol.js';
 import type { WebsocketProvider } from 'y-websocket';
 import { joinMeeting, joinNamed, syncFrame } from '../helpers/clients.js';
+import { awarenessMsg, awarenessPayload, openRaw, syncMsg } from '../hostile/hostile-helpers.js';
 import { createMeeting, startTestServer, tempDir, waitFor, type TestServer } from '../helpers/server.js';
 
 const COMPACT_EVERY = 3;
@@ -155,5 +157,38 @@ describe('authorship', () => {
     const afterRestart = await authorship(restarted, meeting);
     expect(spansOf(fresh.doc, afterRestart)).toEqual(expected);
     expect(afterRestart.toJSON()).toEqual(live.toJSON());
+  });
+
+  test('frames of one socket read before a refused one are stored and still credited to their sender', async () => {
+    const dataDir = await tempDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const server = await start(dataDir);
+    const meeting = await createMeeting(server.url, { markdown: '# Agenda\n\n# Notes\n\n' });
+    const rita = await openRaw(server.wsUrl, meeting.id, meeting.editKey, { acks: true });
+    cleanups.push(() => rita.ws.terminate());
+    await rita.until(() => rita.frames.length > 0);
+    const room = server.app.meetpad.registry.loadedRoom(meeting.id)!;
+    const doc = new Y.Doc();
+    cleanups.push(() => doc.destroy());
+    Y.applyUpdate(doc, room.encodeDiff(null)); // builds the room's document: a read is one transaction
+    rita.send(awarenessMsg(awarenessPayload([{ clientId: doc.clientID, clock: 1, json: JSON.stringify({ user: { name: 'Rita', color: '#aa3300' } }) }])));
+    await waitFor(() => [...room.peers].some((peer) => room.namesOf(peer).includes('Rita')), 'the server to know Rita');
+
+    const keystrokes: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => void keystrokes.push(update));
+    for (const char of 'kept. ') notesOf(doc).insert(notesOf(doc).length, char);
+    // The keystrokes and a malformed frame in one TCP write: one read, refused at its end.
+    const tcp = (rita.ws as unknown as { _socket: Socket })._socket;
+    tcp.cork();
+    for (const keystroke of keystrokes) rita.send(syncMsg(SYNC.update, keystroke));
+    rita.send(Uint8Array.of(0, SYNC.update, 200));
+    tcp.uncork();
+    expect((await rita.closed).code).toBe(CLOSE.policy);
+    await waitFor(() => notesOf(room.doc).toString().includes('kept. '), 'the valid frames to be applied');
+    await room.quiet();
+    expect(spansOf(doc, await authorship(server, meeting))).toEqual([
+      ['# Notes\n\n', null],
+      ['kept. ', 'Rita'],
+    ]);
   });
 });

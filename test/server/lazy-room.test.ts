@@ -332,6 +332,20 @@ describe('a lazy room', () => {
     }
   });
 
+  test('a stored subdocument (no meeting holds one, but an old or imported store may) loads by building the document', async () => {
+    const { store, registry, record, source } = await setup('snapshot');
+    const withSubdoc = new Y.Doc();
+    Y.applyUpdate(withSubdoc, Y.encodeStateAsUpdate(source));
+    withSubdoc.getMap('attached').set('sub', new Y.Doc());
+    cleanups.push(() => withSubdoc.destroy());
+    const id = 'with-a-subdocument';
+    await store.createMeeting({ ...record, id }, Y.encodeStateAsUpdate(withSubdoc));
+    const room = await registry.lease(id).room;
+    expect(room.hasDoc).toBe(true);
+    expect(notesOf(room.doc).toString()).toBe(notesOf(source).toString());
+    expect(room.stateVector()).toEqual(Y.encodeStateVector(withSubdoc));
+  });
+
   test('unloads without writing when nothing changed (no compaction of a log it never added to)', async () => {
     const { store, clock, registry, record, state } = await setup('entry');
     const lease = registry.lease(record.id);
