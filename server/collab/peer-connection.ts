@@ -503,10 +503,7 @@ export class PeerConnection implements Peer {
     this.#stopRetrying = null;
     const room = this.#room;
     this.#room = null;
-    if (room) {
-      for (const id of this.#ownedAwareness) if (room.awarenessOwners.get(id) === this) room.awarenessOwners.delete(id);
-      room.removeAwareness(this.#ownedAwareness);
-    }
+    room?.leave(this, this.#ownedAwareness);
     this.#lease.release();
   }
 }

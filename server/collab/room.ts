@@ -87,6 +87,8 @@ export class Room {
   readonly peers = new Set<Peer>();
   /** Which peer introduced each awareness client id: only that peer may change or remove it. */
   readonly awarenessOwners = new Map<number, Peer>();
+  // A departed peer's names, for its entries written after it left (`leave`); weak, as peers are many.
+  readonly #departedNames = new WeakMap<Peer, string[]>();
   /** Sequence number of the last log entry the room loaded with (a bus tracks the entries after it). */
   readonly loadedSeq: number;
   #state: 'open' | 'failed' | 'closed' = 'open';
@@ -128,7 +130,8 @@ export class Room {
     this.loadedSeq = opened.log.head;
     // Stored as one update: that is already the full state, and its clocks and deletions are read
     // by scanning it (update-scan.ts: it throws exactly where Yjs's complete decode would, so an
-    // encoding that does not decode to its last byte fails the load here, as a replay would).
+    // encoding that does not decode to its last byte fails the load here, as a replay would; it
+    // leaves a subdocument to Yjs, answering undefined, and the document is then built now).
     // Several parts would have to be merged, which costs as much as replaying them (measured:
     // Y.mergeUpdates of a 260k-edit snapshot and two entries is slower than building the
     // document): built now.
@@ -414,13 +417,24 @@ export class Room {
     return this.#departedMeta.departureOf(clientId);
   }
 
-  /** Removes the awareness states a peer introduced (at once, so no ghost cursors remain). */
-  removeAwareness(clients: Iterable<number>): void {
+  /**
+   * `peer` left: the awareness states it owns go at once (no ghost cursors). Its names stay readable
+   * through `senderNamesOf`: its last edits may become durable only after it left (a closed tab).
+   */
+  leave(peer: Peer, clients: Iterable<number>): void {
+    const names = this.namesOf(peer);
+    if (names.length) this.#departedNames.set(peer, names);
     const all = [...clients];
+    for (const id of all) if (this.awarenessOwners.get(id) === peer) this.awarenessOwners.delete(id);
     const ids = all.filter((id) => this.awareness.states.has(id));
     if (ids.length) awarenessProtocol.removeAwarenessStates(this.awareness, ids, 'leave');
     // Ids whose state was already null leave too: their entries are forgotten after a while.
     this.#departedMeta.departed(all);
+  }
+
+  /** The names to credit `sender`'s durable entries to: its names now, or those it had when it left. */
+  senderNamesOf(sender: Peer): string[] {
+    return this.#departedNames.get(sender) ?? this.namesOf(sender);
   }
 
   /** Closes every peer with a code. */

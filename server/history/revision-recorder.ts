@@ -37,7 +37,7 @@ export class RoomRecorder {
     this.#deps = deps;
     this.#unsubscribe = [
       room.onDurableEntry((_update, _seq, sender) => {
-        for (const name of sender ? room.namesOf(sender) : []) this.#senders.add(name);
+        for (const name of sender ? room.senderNamesOf(sender) : []) this.#senders.add(name);
         this.#markDirty();
       }),
       // The last edit of whoever left may not be durable yet (a closed tab): cut once it is.

@@ -159,36 +159,68 @@ describe('authorship', () => {
     expect(afterRestart.toJSON()).toEqual(live.toJSON());
   });
 
-  test('frames of one socket read before a refused one are stored and still credited to their sender', async () => {
+  /**
+   * Rita (a raw peer, named in awareness) sends the keystrokes of `edit` and a malformed frame in
+   * one TCP write: one socket read on a built document (one transaction), refused at its end.
+   */
+  const refusedRead = async (markdown: string, edit: (notes: Y.Text) => void) => {
     const dataDir = await tempDir();
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const server = await start(dataDir);
-    const meeting = await createMeeting(server.url, { markdown: '# Agenda\n\n# Notes\n\n' });
+    const meeting = await createMeeting(server.url, { markdown });
     const rita = await openRaw(server.wsUrl, meeting.id, meeting.editKey, { acks: true });
     cleanups.push(() => rita.ws.terminate());
     await rita.until(() => rita.frames.length > 0);
     const room = server.app.meetpad.registry.loadedRoom(meeting.id)!;
     const doc = new Y.Doc();
     cleanups.push(() => doc.destroy());
-    Y.applyUpdate(doc, room.encodeDiff(null)); // builds the room's document: a read is one transaction
+    Y.applyUpdate(doc, room.encodeDiff(null));
     rita.send(awarenessMsg(awarenessPayload([{ clientId: doc.clientID, clock: 1, json: JSON.stringify({ user: { name: 'Rita', color: '#aa3300' } }) }])));
     await waitFor(() => [...room.peers].some((peer) => room.namesOf(peer).includes('Rita')), 'the server to know Rita');
+    // Only a built document reads a socket's frames in one transaction (a served-from-storage room
+    // builds it inside the first frame's own), and that transaction is what the refusal must not break.
+    void room.doc;
+    expect(room.hasDoc).toBe(true);
 
     const keystrokes: Uint8Array[] = [];
     doc.on('update', (update: Uint8Array) => void keystrokes.push(update));
-    for (const char of 'kept. ') notesOf(doc).insert(notesOf(doc).length, char);
-    // The keystrokes and a malformed frame in one TCP write: one read, refused at its end.
+    edit(notesOf(doc));
     const tcp = (rita.ws as unknown as { _socket: Socket })._socket;
     tcp.cork();
     for (const keystroke of keystrokes) rita.send(syncMsg(SYNC.update, keystroke));
     rita.send(Uint8Array.of(0, SYNC.update, 200));
     tcp.uncork();
     expect((await rita.closed).code).toBe(CLOSE.policy);
-    await waitFor(() => notesOf(room.doc).toString().includes('kept. '), 'the valid frames to be applied');
+    await waitFor(() => notesOf(room.doc).toString() === notesOf(doc).toString(), 'the valid frames to be applied');
     await room.quiet();
+    return { server, meeting, doc };
+  };
+
+  /** The authors of the meeting's revisions that have any (waits for the first). */
+  const revisionAuthors = (server: TestServer, meeting: CreatedMeeting): Promise<string[][]> =>
+    waitFor(async () => {
+      const response = await fetch(`${server.url}/api/meetings/${meeting.id}/revisions?key=${meeting.viewKey}`);
+      const { revisions } = (await response.json()) as { revisions: Array<{ authors: string[] }> };
+      const authors = revisions.map((revision) => revision.authors).filter((names) => names.length > 0);
+      return authors.length > 0 ? authors : undefined;
+    }, 'a revision with authors') as Promise<string[][]>;
+
+  test('frames of one socket read before a refused one are stored and still credited to their sender', async () => {
+    const { server, meeting, doc } = await refusedRead('# Agenda\n\n# Notes\n\n', (notes) => {
+      for (const char of 'kept. ') notes.insert(notes.length, char);
+    });
     expect(spansOf(doc, await authorship(server, meeting))).toEqual([
       ['# Notes\n\n', null],
       ['kept. ', 'Rita'],
     ]);
+  });
+
+  test('a sender whose edits became durable after it left is among the authors of the revision (a deletion has no text to credit)', async () => {
+    const { server, meeting } = await refusedRead('# Agenda\n\n# Notes\n\nstruck ', (notes) => {
+      const at = notes.toString().indexOf('struck ');
+      for (let i = 0; i < 'struck '.length; i++) notes.delete(at, 1);
+    });
+    // Cut when the last peer left, once the read's entry was durable: Rita had left by then.
+    expect(await revisionAuthors(server, meeting)).toEqual([['Rita']]);
   });
 });
