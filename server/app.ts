@@ -166,7 +166,7 @@ export const buildApp = async (config: Config, deps: AppDeps = {}): Promise<Meet
   const attendance = new AttendanceService(store, registry, clock, app.log, bus ? { instance: bus.instanceId } : {});
   const readText = durableTextReader(registry, meetings);
   const series = new SeriesService({ store, meetings, readText, clock, maxPageBytes: config.maxImportBytes });
-  const minutes = new MinutesService({ meetings, registry, attendance, clock });
+  const minutes = new MinutesService({ meetings, attendance, clock });
   const webhooks = new Webhooks({ config, store, registry, meetings, series, minutes, clock, log: app.log });
   const authorship = new Authorship({ store, registry, clock, log: app.log });
   // Its room listener cuts a stopping room's last revision: closeAll (preClose) awaits it, before the store closes.

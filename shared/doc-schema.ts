@@ -36,6 +36,9 @@ export const agendaOf = (doc: Y.Doc): Y.Text => doc.getText(DOC_FIELDS.agenda);
 /** The `notes` text of a meeting document. */
 export const notesOf = (doc: Y.Doc): Y.Text => doc.getText(DOC_FIELDS.notes);
 
+/** The two sections' text of a meeting document. */
+export const textOf = (doc: Y.Doc): { agenda: string; notes: string } => ({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
+
 /** The `meta` map of a meeting document. */
 export const metaOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(DOC_FIELDS.meta);
 

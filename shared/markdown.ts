@@ -3,7 +3,7 @@
  * followed by the notes, nothing added; import splits at the first heading whose text is "Notes".
  */
 import type * as Y from 'yjs';
-import { MAX_TITLE_LENGTH, UNTITLED, agendaOf, notesOf } from './doc-schema.js';
+import { MAX_TITLE_LENGTH, UNTITLED, textOf } from './doc-schema.js';
 
 /** The two sections of an imported page. */
 export interface SplitMarkdown {
@@ -43,7 +43,7 @@ export const splitMarkdown = (markdown: string): SplitMarkdown => {
 export const joinMarkdown = ({ agenda, notes }: SplitMarkdown): string => agenda + notes;
 
 /** The Markdown export of a meeting document (GUIDE 1.4): its agenda, then its notes. */
-export const markdownOfDoc = (doc: Y.Doc): string => joinMarkdown({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
+export const markdownOfDoc = (doc: Y.Doc): string => joinMarkdown(textOf(doc));
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
-import { agendaOf, metaOf, notesOf } from '../../shared/doc-schema.js';
+import { agendaOf, metaOf, notesOf, textOf } from '../../shared/doc-schema.js';
 import { parseMeeting, type ParsedMeeting, type ParsedTopic } from '../../shared/meeting-parser.js';
 import { endMeeting, isRunKey, nextTopic, readRun, runOf, runTimers, startTopic, type MeetingRun, type RunTimers } from '../../shared/meeting-run.js';
 import { attendanceLine, lineInsertion, notesTarget, type Insertion } from '../lib/notes-edits.js';
@@ -30,7 +30,7 @@ const lineAt = (text: string, offset: number): number => {
   return line;
 };
 
-const parse = (doc: Y.Doc): ParsedMeeting => parseMeeting({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() });
+const parse = (doc: Y.Doc): ParsedMeeting => parseMeeting(textOf(doc));
 
 /** The run of the meeting in `source()`, re-read when `meta`, the agenda or the notes change. */
 export class RunController implements ReactiveController {

@@ -168,6 +168,21 @@ export class Room {
     return this.#doc;
   }
 
+  /**
+   * `read` on the document's content. While the room has no document, on a temporary one built
+   * from the stored update and destroyed after: a reader (an export, a webhook's facts) does not
+   * make the room build and keep one. `read` must not keep the document it is given.
+   */
+  readContent<T>(read: (doc: Y.Doc) => T): T {
+    if (this.#built) return read(this.#doc);
+    const doc = rebuildDoc(this.#stored!);
+    try {
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
   /** Whether the document is built (a room loaded from one stored update has none until it is needed). */
   get hasDoc(): boolean {
     return this.#built;

@@ -136,17 +136,25 @@ export class MeetingService {
 
   /** The meeting as one Markdown page: agenda then notes, only what is on disk. */
   async exportMarkdown(id: string): Promise<string> {
+    return (await this.readDurable(id, markdownOfDoc)).value;
+  }
+
+  /**
+   * `read` on the meeting's durable content (durable before visible): a loaded room's once no
+   * write is pending, in that same tick (`room.readContent`, which leaves a lazy room lazy), else a
+   * document rebuilt from storage (`fromStorage`). `read` must not keep the document it is given.
+   */
+  async readDurable<T>(id: string, read: (doc: Y.Doc) => T): Promise<{ value: T; fromStorage: boolean }> {
     const room = this.#registry.loadedRoom(id);
     if (room) {
-      // Durable before visible: wait until no write is pending, then read in that same tick.
       await room.quiet();
       if (room.failed) throw new Errors.StorageUnavailable('the meeting cannot be saved right now');
-      if (room.accepting) return markdownOfDoc(room.doc);
+      if (room.accepting) return { value: room.readContent(read), fromStorage: false };
       // Unloaded while we waited: everything it had is on disk.
     }
     const doc = await this.readDoc(id);
     try {
-      return markdownOfDoc(doc);
+      return { value: read(doc), fromStorage: true };
     } finally {
       doc.destroy();
     }

@@ -3,14 +3,12 @@
  * attendance, read the same way as the export (waiting until no write of the room is pending).
  */
 import type * as Y from 'yjs';
-import { agendaOf, metaOf, notesOf, titleOf } from '../../shared/doc-schema.js';
+import { metaOf, textOf, titleOf } from '../../shared/doc-schema.js';
 import { clampTitle } from '../../shared/markdown.js';
 import { parseMeeting } from '../../shared/meeting-parser.js';
 import { readRun, type MeetingRun } from '../../shared/meeting-run.js';
 import type { AttendanceService } from '../attendance/attendance-service.js';
 import type { Clock } from '../clock.js';
-import type { RoomRegistry } from '../collab/room-registry.js';
-import { Errors } from '../errors.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import { minutesMarkdown } from './minutes-markdown.js';
@@ -22,12 +20,11 @@ interface DocFacts {
   run: MeetingRun;
 }
 
-const factsOf = (doc: Y.Doc): DocFacts => ({ title: titleOf(doc), agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString(), run: readRun(metaOf(doc)) });
+const factsOf = (doc: Y.Doc): DocFacts => ({ title: titleOf(doc), ...textOf(doc), run: readRun(metaOf(doc)) });
 
 /** What the minutes need. */
 export interface MinutesDeps {
   meetings: MeetingService;
-  registry: RoomRegistry;
   attendance: AttendanceService;
   clock: Clock;
 }
@@ -58,17 +55,6 @@ export class MinutesService {
 
   // Durable before visible: like the export, only what is on disk.
   async #read(id: string): Promise<DocFacts> {
-    const room = this.#deps.registry.loadedRoom(id);
-    if (room) {
-      await room.quiet();
-      if (room.failed) throw new Errors.StorageUnavailable('the meeting cannot be saved right now');
-      if (room.accepting) return factsOf(room.doc);
-    }
-    const doc = await this.#deps.meetings.readDoc(id);
-    try {
-      return factsOf(doc);
-    } finally {
-      doc.destroy();
-    }
+    return (await this.#deps.meetings.readDurable(id, factsOf)).value;
   }
 }

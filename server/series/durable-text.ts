@@ -5,10 +5,9 @@
  * items of a meeting are parsed once per text and kept (items-cache.ts): a meeting nobody changed
  * is not even read again.
  */
-import { agendaOf, notesOf } from '../../shared/doc-schema.js';
+import { textOf } from '../../shared/doc-schema.js';
 import { parseMeeting, toMeetingItems, type ActionItem, type MeetingText } from '../../shared/meeting-parser.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
-import { Errors } from '../errors.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { MeetingRecord } from '../storage/meeting-record.js';
 import { ItemsCache, digestOf } from './items-cache.js';
@@ -39,20 +38,8 @@ export const durableTextReader = (registry: RoomRegistry, meetings: MeetingServi
 
   // The text, and whether it came from storage (not from a loaded room).
   const read = async (id: string): Promise<{ text: MeetingText; fromStorage: boolean }> => {
-    const room = registry.loadedRoom(id);
-    if (room) {
-      // Wait until no write is pending, then read in that same tick (as the Markdown export does).
-      await room.quiet();
-      if (room.failed) throw new Errors.StorageUnavailable('the meeting cannot be saved right now');
-      if (room.accepting) return { text: { agenda: agendaOf(room.doc).toString(), notes: notesOf(room.doc).toString() }, fromStorage: false };
-      // Unloaded while we waited: everything it had is on disk.
-    }
-    const doc = await meetings.readDoc(id);
-    try {
-      return { text: { agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() }, fromStorage: true };
-    } finally {
-      doc.destroy();
-    }
+    const { value, fromStorage } = await meetings.readDurable(id, textOf);
+    return { text: value, fromStorage };
   };
 
   const actionItems: DurableItemsReader = async ({ id, updatedAt }, { fresh = false } = {}) => {

@@ -4,12 +4,10 @@
  * what was announced last, so each item is announced once and a restart re-announces nothing.
  */
 import type * as Y from 'yjs';
-import { agendaOf, metaOf, notesOf, titleOf } from '../../shared/doc-schema.js';
+import { metaOf, textOf, titleOf } from '../../shared/doc-schema.js';
 import { clampTitle } from '../../shared/markdown.js';
 import { parseMeeting, toMeetingItems, type ActionItem, type MeetingText } from '../../shared/meeting-parser.js';
 import { readRun } from '../../shared/meeting-run.js';
-import type { RoomRegistry } from '../collab/room-registry.js';
-import { Errors } from '../errors.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { Baseline } from './webhook-records.js';
 
@@ -38,25 +36,14 @@ const factsOf = (doc: Y.Doc): MeetingFacts => {
   const title = titleOf(doc);
   return {
     title: title === null ? null : clampTitle(title) || null,
-    items: toMeetingItems(parseMeeting({ agenda: agendaOf(doc).toString(), notes: notesOf(doc).toString() })).actionItems,
+    items: toMeetingItems(parseMeeting(textOf(doc))).actionItems,
     endedAt: run.status === 'ended' ? run.endedAt : null,
   };
 };
 
 /** Reads a meeting's durable facts (throws MeetingDeleted once it is gone). */
-export const readFacts = async (registry: RoomRegistry, meetings: MeetingService, id: string): Promise<MeetingFacts> => {
-  const room = registry.loadedRoom(id);
-  if (room) {
-    await room.quiet();
-    if (room.failed) throw new Errors.StorageUnavailable('the meeting cannot be saved right now');
-    if (room.accepting) return factsOf(room.doc);
-  }
-  const doc = await meetings.readDoc(id);
-  try {
-    return factsOf(doc);
-  } finally {
-    doc.destroy();
-  }
+export const readFacts = async (meetings: MeetingService, id: string): Promise<MeetingFacts> => {
+  return (await meetings.readDurable(id, factsOf)).value;
 };
 
 /**

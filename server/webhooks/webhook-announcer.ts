@@ -113,7 +113,7 @@ export class WebhookAnnouncer {
   async changed(meetingId: string): Promise<Plan> {
     const record = await this.#deps.store.getMeeting(meetingId);
     if (!record) return this.#plan([]);
-    const facts = await readFacts(this.#deps.registry, this.#deps.meetings, meetingId).catch((error: unknown) => {
+    const facts = await readFacts(this.#deps.meetings, meetingId).catch((error: unknown) => {
       if (error instanceof Errors.MeetingDeleted) return null;
       throw error;
     });

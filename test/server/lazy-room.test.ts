@@ -21,6 +21,7 @@ import { LevelStore } from '../../server/storage/level-store.js';
 import type { MeetingRecord } from '../../server/storage/meeting-record.js';
 import { MemoryStore } from '../../server/storage/memory-store.js';
 import { rebuildDoc } from '../../server/storage/stored-document.js';
+import { readFacts } from '../../server/webhooks/meeting-facts.js';
 import type { Config } from '../../server/config.js';
 import { joinNamed, pageOf, rawSocket, updateFrame } from '../helpers/clients.js';
 import { ManualClock, settle } from '../helpers/manual-clock.js';
@@ -148,6 +149,30 @@ describe('a meeting loaded after a restart', () => {
     expect(exported.status).toBe(200);
     expect(await exported.text()).toBe(await current.text());
     expect(pageOf(viewer.doc)).toBe(page);
+  });
+
+  test('reading a lazy room (export, minutes, action items, a webhook\'s facts) reads the stored text and leaves the room lazy', async () => {
+    const dataDir = await tempDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const text = 'typed before the restart.\n\n- [ ] Send the budget @ana\n';
+    const { meeting } = await storedMeeting(dataDir, {}, text);
+    const server = await start(dataDir);
+    await join(server, meeting, meeting.viewKey);
+    const room = server.app.meetpad.registry.loadedRoom(meeting.id)!;
+    await settled(server, room);
+    expect(room.hasDoc).toBe(false);
+
+    const get = async (path: string) => {
+      const response = await fetch(`${server.url}/api/meetings/${meeting.id}/${path}?key=${meeting.viewKey}`);
+      expect(response.status, path).toBe(200);
+      return response.text();
+    };
+    expect(await get('export.md')).toContain(text.trim());
+    expect(await get('minutes.md')).toContain('Send the budget');
+    expect(JSON.parse(await get('items')).actionItems).toMatchObject([{ text: 'Send the budget @ana', assignees: ['ana'] }]);
+    const facts = await readFacts(server.app.meetpad.meetings, meeting.id);
+    expect(facts.items.map((item) => item.text)).toEqual(['Send the budget @ana']);
+    expect(room.hasDoc).toBe(false);
   });
 
   test('the size limit counts the stored bytes of a lazy room', async () => {
