@@ -2,8 +2,9 @@
  * crash: one client types single-keystroke updates at 100, 1,000 and 10,000 edits/s while another
  * client watches; after 1.5 s the server gets `kill -9`. It is restarted on the same directory and
  * a fresh client loads the meeting. Lost = edits the watcher had received that the restarted
- * server does not have (an insert whose clock is past the restored state vector, or a deletion not
- * in the restored delete set). Edits nobody observed may be lost; they are counted apart.
+ * server does not have (an inserted character whose clock is past the restored state vector, or a
+ * deleted character not in the restored delete set), counted per character. Edits nobody observed
+ * may be lost; they are counted apart.
  */
 import * as Y from 'yjs';
 import { YClient } from '../client.js';
@@ -13,22 +14,18 @@ import { sleep, until } from '../stats.js';
 
 const RATES = [100, 1000, 10_000];
 
-interface Observed {
-  client: number;
-  clock: number;
-  /** Delete-only update: the ids it deleted. */
-  deletes: Array<[client: number, clock: number, len: number]> | null;
-}
+/**
+ * One observed edit: an inserted character (its id) or a deleted one. Counted per character, not
+ * per struct: a server that merges the keystrokes of one socket read (meetpad) or of one event-loop
+ * turn (Hocuspocus) into one update delivers several keystrokes as one struct.
+ */
+type Observed = { kind: 'insert' | 'delete'; client: number; clock: number };
 
 const describe = (update: Uint8Array): Observed[] => {
   const { structs, ds } = Y.decodeUpdate(update);
   const out: Observed[] = [];
-  for (const struct of structs) out.push({ client: struct.id.client, clock: struct.id.clock + struct.length - 1, deletes: null });
-  if (structs.length === 0) {
-    const deletes: Array<[number, number, number]> = [];
-    for (const [client, items] of ds.clients) for (const item of items) deletes.push([client, item.clock, item.len]);
-    out.push({ client: 0, clock: 0, deletes });
-  }
+  for (const struct of structs) for (let i = 0; i < struct.length; i++) out.push({ kind: 'insert', client: struct.id.client, clock: struct.id.clock + i });
+  for (const [client, items] of ds.clients) for (const item of items) for (let i = 0; i < item.len; i++) out.push({ kind: 'delete', client, clock: item.clock + i });
   return out;
 };
 
@@ -71,12 +68,7 @@ const runRate = async (kind: Kind, rate: number, seconds: number): Promise<{ obs
     await sleep(kind === 'reference' ? 300 : 0);
     const restoredDs = Y.createDeleteSetFromStructStore(doc.store);
     const isLost = (o: Observed): boolean =>
-      o.deletes
-        ? o.deletes.some(([client, clock, len]) => {
-            for (let c = clock; c < clock + len; c++) if (!Y.isDeleted(restoredDs, Y.createID(client, c))) return true;
-            return false;
-          })
-        : Y.getState(doc.store, o.client) <= o.clock;
+      o.kind === 'delete' ? !Y.isDeleted(restoredDs, Y.createID(o.client, o.clock)) : Y.getState(doc.store, o.client) <= o.clock;
     const lost = seen.filter(isLost).length;
     // Sent but neither observed nor kept: allowed (nobody saw them), reported for information.
     const writerClient = Y.decodeUpdate(updates[0]!).structs[0]!.id.client;
