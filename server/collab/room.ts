@@ -78,6 +78,12 @@ const EDIT_ORIGIN = Symbol('edit');
 /** True for the transaction origin of `room.edit` (no peer sent it: features must not attribute it to one). */
 export const isServerEdit = (origin: unknown): boolean => origin === EDIT_ORIGIN;
 
+/** The display name an awareness state shows (trimmed), or null. */
+const nameIn = (state: unknown): string | null => {
+  const name = (state as { user?: { name?: unknown } } | undefined)?.user?.name;
+  return typeof name === 'string' && name.trim() ? name.trim() : null;
+};
+
 /** One meeting held in memory. */
 export class Room {
   readonly id: string;
@@ -87,8 +93,9 @@ export class Room {
   readonly peers = new Set<Peer>();
   /** Which peer introduced each awareness client id: only that peer may change or remove it. */
   readonly awarenessOwners = new Map<number, Peer>();
-  // A departed peer's names, for its entries written after it left (`leave`); weak, as peers are many.
-  readonly #departedNames = new WeakMap<Peer, string[]>();
+  // The names each peer last showed, for its edits credited after it cleared its presence or left
+  // (`senderNamesOf`); weak, as peers come and go.
+  readonly #lastNames = new WeakMap<Peer, string[]>();
   /** Sequence number of the last log entry the room loaded with (a bus tracks the entries after it). */
   readonly loadedSeq: number;
   #state: 'open' | 'failed' | 'closed' = 'open';
@@ -171,7 +178,9 @@ export class Room {
   /**
    * `read` on the document's content. While the room has no document, on a temporary one built
    * from the stored update and destroyed after: a reader (an export, a webhook's facts) does not
-   * make the room build and keep one. `read` must not keep the document it is given.
+   * make the room build and keep one. `read` must not keep the document it is given. A stored
+   * update that does not replay throws here as it would building the room's document, but leaves
+   * the room as it is (its first change fails it).
    */
   readContent<T>(read: (doc: Y.Doc) => T): T {
     if (this.#built) return read(this.#doc);
@@ -395,8 +404,8 @@ export class Room {
   namesOf(peer: Peer): string[] {
     const names: string[] = [];
     for (const [clientId, owner] of this.awarenessOwners) {
-      const name = (this.awareness.getStates().get(clientId) as { user?: { name?: unknown } } | undefined)?.user?.name;
-      if (owner === peer && typeof name === 'string' && name.trim()) names.push(name.trim());
+      const name = owner === peer ? nameIn(this.awareness.getStates().get(clientId)) : null;
+      if (name !== null) names.push(name);
     }
     return names;
   }
@@ -432,13 +441,8 @@ export class Room {
     return this.#departedMeta.departureOf(clientId);
   }
 
-  /**
-   * `peer` left: the awareness states it owns go at once (no ghost cursors). Its names stay readable
-   * through `senderNamesOf`: its last edits may become durable only after it left (a closed tab).
-   */
+  /** `peer` left: the awareness states it owns go at once (no ghost cursors). */
   leave(peer: Peer, clients: Iterable<number>): void {
-    const names = this.namesOf(peer);
-    if (names.length) this.#departedNames.set(peer, names);
     const all = [...clients];
     for (const id of all) if (this.awarenessOwners.get(id) === peer) this.awarenessOwners.delete(id);
     const ids = all.filter((id) => this.awareness.states.has(id));
@@ -447,9 +451,14 @@ export class Room {
     this.#departedMeta.departed(all);
   }
 
-  /** The names to credit `sender`'s durable entries to: its names now, or those it had when it left. */
+  /**
+   * The names to credit `sender`'s edits to: the names it shows now, or the last ones it showed.
+   * Its last edits may be durable only after it left (a closed tab), and a stock client clears its
+   * presence just before it closes (y-websocket's disconnect), in the same read as a last keystroke.
+   */
   senderNamesOf(sender: Peer): string[] {
-    return this.#departedNames.get(sender) ?? this.namesOf(sender);
+    const names = this.namesOf(sender);
+    return names.length ? names : (this.#lastNames.get(sender) ?? []);
   }
 
   /** Closes every peer with a code. */
@@ -565,10 +574,24 @@ export class Room {
   // Presence changes wait for the room's next edit to go out, or AWARENESS_WINDOW_MS at most,
   // and leave as one frame: a typist's cursor goes with its keystroke, and the cursors of those
   // who only read share the edits' writes instead of costing a write to every peer each.
-  readonly #onAwarenessChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
+  readonly #onAwarenessChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     for (const id of [...added, ...updated, ...removed]) this.#pendingAwareness.add(id);
+    if (this.peers.has(origin as Peer)) this.#noteNames(origin as Peer, added, updated);
     this.#awarenessFlush ??= setTimeout(this.#flushAwarenessAfterWrites, AWARENESS_WINDOW_MS).unref();
   };
+
+  // Keeps what `peer` shows as its names when an update of its own states shows a name it did not
+  // (a cursor move shows the same name: no walk over the room's states then).
+  #noteNames(peer: Peer, added: number[], updated: number[]): void {
+    const last = this.#lastNames.get(peer);
+    for (const id of [...added, ...updated]) {
+      const name = nameIn(this.awareness.getStates().get(id));
+      if (name !== null && this.awarenessOwners.get(id) === peer && !last?.includes(name)) {
+        this.#lastNames.set(peer, this.namesOf(peer));
+        return;
+      }
+    }
+  }
 
   // Sent once the writes before it are out (durable and fanned out): no peer gets a cursor that
   // points at text it does not have yet. Called from the fan-out, this resolves in the same

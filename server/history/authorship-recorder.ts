@@ -76,7 +76,7 @@ export class AuthorshipRecorder {
       const triples = newRanges(transaction);
       if (triples.length === 0) return;
       const peer = transaction.origin as Peer;
-      if (room.peers.has(peer)) this.#note(room, recording, room.namesOf(peer)[0] ?? null, triples);
+      if (room.peers.has(peer)) this.#note(room, recording, room.senderNamesOf(peer)[0] ?? null, triples);
       // A server edit's authors come through `attribute`; anything else may have records elsewhere.
       else if (!isServerEdit(transaction.origin)) this.#events.foreign(room);
     };

@@ -162,8 +162,9 @@ describe('authorship', () => {
   /**
    * Rita (a raw peer, named in awareness) sends the keystrokes of `edit` and a malformed frame in
    * one TCP write: one socket read on a built document (one transaction), refused at its end.
+   * `clearPresence`: her awareness state removed after the keystrokes, as y-websocket's disconnect does.
    */
-  const refusedRead = async (markdown: string, edit: (notes: Y.Text) => void) => {
+  const refusedRead = async (markdown: string, edit: (notes: Y.Text) => void, { clearPresence = false } = {}) => {
     const dataDir = await tempDir();
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const server = await start(dataDir);
@@ -188,6 +189,7 @@ describe('authorship', () => {
     const tcp = (rita.ws as unknown as { _socket: Socket })._socket;
     tcp.cork();
     for (const keystroke of keystrokes) rita.send(syncMsg(SYNC.update, keystroke));
+    if (clearPresence) rita.send(awarenessMsg(awarenessPayload([{ clientId: doc.clientID, clock: 2, json: 'null' }])));
     rita.send(Uint8Array.of(0, SYNC.update, 200));
     tcp.uncork();
     expect((await rita.closed).code).toBe(CLOSE.policy);
@@ -221,6 +223,21 @@ describe('authorship', () => {
       for (let i = 0; i < 'struck '.length; i++) notes.delete(at, 1);
     });
     // Cut when the last peer left, once the read's entry was durable: Rita had left by then.
+    expect(await revisionAuthors(server, meeting)).toEqual([['Rita']]);
+  });
+
+  test('keystrokes read with their sender clearing its presence (a stock client disconnecting) are credited to the name it showed', async () => {
+    const { server, meeting, doc } = await refusedRead(
+      '# Agenda\n\n# Notes\n\n',
+      (notes) => {
+        for (const char of 'bye. ') notes.insert(notes.length, char);
+      },
+      { clearPresence: true },
+    );
+    expect(spansOf(doc, await authorship(server, meeting))).toEqual([
+      ['# Notes\n\n', null],
+      ['bye. ', 'Rita'],
+    ]);
     expect(await revisionAuthors(server, meeting)).toEqual([['Rita']]);
   });
 });

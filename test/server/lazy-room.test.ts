@@ -172,6 +172,8 @@ describe('a meeting loaded after a restart', () => {
     expect(JSON.parse(await get('items')).actionItems).toMatchObject([{ text: 'Send the budget @ana', assignees: ['ana'] }]);
     const facts = await readFacts(server.app.meetpad.meetings, meeting.id);
     expect(facts.items.map((item) => item.text)).toEqual(['Send the budget @ana']);
+    // Read from the loaded room (not from storage after an unload), which is still lazy.
+    expect(server.app.meetpad.registry.loadedRoom(meeting.id)).toBe(room);
     expect(room.hasDoc).toBe(false);
   });
 

@@ -24,7 +24,7 @@ type Observed = { kind: 'insert' | 'delete'; client: number; clock: number };
 const describe = (update: Uint8Array): Observed[] => {
   const { structs, ds } = Y.decodeUpdate(update);
   const out: Observed[] = [];
-  for (const struct of structs) for (let i = 0; i < struct.length; i++) out.push({ kind: 'insert', client: struct.id.client, clock: struct.id.clock + i });
+  for (const struct of structs) for (let i = 0; !(struct instanceof Y.Skip) && i < struct.length; i++) out.push({ kind: 'insert', client: struct.id.client, clock: struct.id.clock + i });
   for (const [client, items] of ds.clients) for (const item of items) for (let i = 0; i < item.len; i++) out.push({ kind: 'delete', client, clock: item.clock + i });
   return out;
 };
