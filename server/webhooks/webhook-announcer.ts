@@ -5,7 +5,6 @@
  * the minutes). It only plans writes; whoever commits them tells the dispatcher afterwards.
  */
 import type { Revision, WebhookEvent } from '../../shared/api-types.js';
-import type { RoomRegistry } from '../collab/room-registry.js';
 import { Errors } from '../errors.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { MinutesService } from '../minutes/minutes-service.js';
@@ -34,7 +33,6 @@ export interface Plan {
 /** What the announcer reads from. */
 export interface AnnouncerDeps {
   store: MeetingStore;
-  registry: RoomRegistry;
   meetings: MeetingService;
   minutes: MinutesService;
   dispatcher: Dispatcher;

@@ -57,7 +57,7 @@ export class Webhooks {
     const timing = { retryMs: config.webhookRetryMs, giveUpMs: config.webhookGiveUpMs, timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhookAllowPrivate };
     this.#dispatcher = new Dispatcher(timing, { store, clock, log, keyring, ownership: this.#ownership });
     this.#store = store;
-    const announcer = (this.#announcer = new WebhookAnnouncer({ store, registry, meetings, minutes, dispatcher: this.#dispatcher, ownership: this.#ownership, clock, publicUrl: config.publicUrl }));
+    const announcer = (this.#announcer = new WebhookAnnouncer({ store, meetings, minutes, dispatcher: this.#dispatcher, ownership: this.#ownership, clock, publicUrl: config.publicUrl }));
     this.#tracker = new ChangeTracker(
       { store, registry, clock, log, ownership: this.#ownership, announce: (id) => announcer.changed(id) },
       { debounceMs: config.webhookDebounceMs, retryMs: config.webhookRetryMs },

@@ -334,8 +334,13 @@ describe('mutated updates', () => {
       if (scanned.threw && scanned.error instanceof SubdocumentNotScanned) {
         expect(scanStoredState(mutant), context).toBeUndefined();
         // Where Yjs decodes the mutant, the scanner stopped at a real subdocument, not a misread struct.
-        const decoded = outcome(() => void yjsDecode(mutant));
-        if (!decoded.threw) expect(yjsDecode(mutant).structs.some((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentDoc), context).toBe(true);
+        let structs: ReturnType<typeof yjsDecode>['structs'] | null = null;
+        try {
+          structs = yjsDecode(mutant).structs;
+        } catch {
+          // Yjs refuses it too: nothing to compare.
+        }
+        if (structs) expect(structs.some((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentDoc), context).toBe(true);
         tally.subdocumentLeftToYjs++;
         continue;
       }
