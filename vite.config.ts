@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const HTML_STUB = '\0lang-html-unused';
@@ -20,19 +19,6 @@ const markdownWithoutHtml = (): Plugin => ({
     if (id !== HTML_STUB) return null;
     const fail = "() => { throw new Error('markdown() of @codemirror/lang-markdown is not built in: use markdownSupport()'); }";
     return `export const html = ${fail};\nexport const htmlCompletionSource = ${fail};\n`;
-  },
-});
-
-const ENTITIES = fileURLToPath(new URL('client/lib/html-entities.ts', import.meta.url));
-
-// markdown-it imports one function of `entities`, whose tables are most of its size: in the
-// browser the HTML parser decodes references (client/lib/html-entities.ts).
-const entitiesFromBrowser = (): Plugin => ({
-  name: 'meetpad:entities-from-browser',
-  enforce: 'pre',
-  resolveId(source, importer) {
-    if (source === 'entities' && importer && /[\\/]markdown-it[\\/]/.test(importer)) return ENTITIES;
-    return null;
   },
 });
 
@@ -130,7 +116,7 @@ const precacheList = (): Plugin => {
 export default defineConfig({
   root: 'client',
   publicDir: 'public',
-  plugins: [markdownWithoutHtml(), entitiesFromBrowser(), caretDomHelpers(), precacheList()],
+  plugins: [markdownWithoutHtml(), caretDomHelpers(), precacheList()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

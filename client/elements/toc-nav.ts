@@ -2,7 +2,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { SectionName } from '../../shared/doc-schema.js';
-import type { Heading } from '../lib/markdown.js';
+import type { Heading } from '../lib/markdown-html.js';
 
 /** Detail of the `toc-jump` event. */
 export interface TocJump {

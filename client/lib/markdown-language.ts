@@ -8,6 +8,7 @@ import { keymap } from '@codemirror/view';
 import { Language, LanguageDescription, LanguageSupport, ParseContext } from '@codemirror/language';
 import { markdownKeymap, markdownLanguage, pasteURLAsLink } from '@codemirror/lang-markdown';
 import { parseCode, type MarkdownParser } from '@lezer/markdown';
+import { orderedListAfterContainer } from './markdown-grammar.js';
 
 // A grammar chunk that cannot be fetched (offline and not cached) stays pending until the browser
 // is back online, then is tried again: a rejected load would be forgotten by CodeMirror and
@@ -60,8 +61,9 @@ export const fencedLanguageNames = (): string[] => fencedLanguages.flatMap((l) =
  * Backspace removes markup) and pasting a URL onto a selection as a link; no HTML tag completion.
  */
 export const markdownSupport = (): Extension => {
-  // The same language data as markdownLanguage, so markdown commands see it as Markdown.
-  const parser = (markdownLanguage.parser as MarkdownParser).configure([parseCode({ codeParser })]);
+  // The same language data as markdownLanguage, so markdown commands see it as Markdown; the same
+  // lists as the preview.
+  const parser = (markdownLanguage.parser as MarkdownParser).configure([parseCode({ codeParser }), orderedListAfterContainer]);
   const language = new Language(markdownLanguage.data, parser, [], 'markdown');
   return new LanguageSupport(language, [pasteURLAsLink, Prec.high(keymap.of(markdownKeymap))]);
 };

@@ -1,11 +1,11 @@
 /**
  * The "now discussing" mark on the current agenda topic: a line decoration in the CodeMirror
  * source, and a class on its block in the preview. The preview only numbers its top-level blocks
- * (`data-line`), so a list item is found through markdown-it's own token tree of the same text.
+ * (`data-line`), so a list item is found through the Markdown tree of the same text.
  */
 import { StateEffect, StateField, type Extension } from '@codemirror/state';
 import { Decoration, EditorView, type DecorationSet } from '@codemirror/view';
-import markdownIt, { type MarkdownIt } from 'markdown-it';
+import { topListItems } from './markdown-html.js';
 
 /** The class the current topic's line and preview block carry. */
 export const NOW_CLASS = 'now-topic';
@@ -56,8 +56,7 @@ export const markNowLine = (view: EditorView, line: number | null): void => {
 
 /** Finds the preview element of a source line (0-based), re-parsing the source only when it changed. */
 export class PreviewLocator {
-  private md: MarkdownIt | null = null;
-  private source = '';
+  private source: string | null = null;
   // For each list item at the top of a top-level list: its line -> [the list's line, its index].
   private items = new Map<number, [number, number]>();
 
@@ -73,19 +72,8 @@ export class PreviewLocator {
   }
 
   private index(source: string): void {
-    if (source === this.source && this.md) return;
-    this.md ??= new markdownIt({ html: false });
+    if (source === this.source) return;
     this.source = source;
-    this.items = new Map();
-    let list = -1;
-    let count = 0;
-    for (const token of this.md.parse(source, {})) {
-      if (token.level === 0 && token.nesting === 1) {
-        list = token.map?.[0] ?? -1;
-        count = 0;
-      } else if (token.type === 'list_item_open' && token.level === 1 && token.map && list !== -1) {
-        this.items.set(token.map[0], [list, count++]);
-      }
-    }
+    this.items = topListItems(source);
   }
 }
