@@ -2,7 +2,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
 import type { DerivedSchedule } from '../lib/derived-schedule.js';
-import { renderPreview } from '../lib/markdown.js';
+import { PreviewRenderer } from '../lib/markdown.js';
 import type { Heading } from '../lib/markdown-html.js';
 
 /** Renders the Y.Text returned by `source` when `schedule` (the host's own) says, only after it changed. */
@@ -11,6 +11,7 @@ export class TextController implements ReactiveController {
   headings: Heading[] = [];
   private text: Y.Text | null = null;
   private dirty = false;
+  private readonly renderer = new PreviewRenderer();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -44,7 +45,7 @@ export class TextController implements ReactiveController {
 
   private rerender(): void {
     this.dirty = false;
-    const { html, headings } = renderPreview(this.text?.toString() ?? '', this.prefix());
+    const { html, headings } = this.renderer.render(this.text?.toString() ?? '', this.prefix());
     this.html = html;
     this.headings = headings;
   }

@@ -8,7 +8,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { HistoryController, type HistoryTab } from '../controllers/history-controller.js';
 import type { HistoryScope, Revision } from '../lib/history-api.js';
-import { renderPreview } from '../lib/markdown.js';
+import { PreviewRenderer } from '../lib/markdown.js';
 import { markdownStyles } from '../lib/markdown-styles.js';
 import { authorChips, restoreNote, revisionTime, revisionTitle } from './history-parts.js';
 import { historyViewStyles } from './history-view-styles.js';
@@ -35,6 +35,7 @@ export class HistoryView extends LitElement {
   @query('dialog') private dialog!: HTMLDialogElement;
 
   private readonly history = new HistoryController(this, () => this.scope);
+  private readonly renderer = new PreviewRenderer();
   private rendered: { rev: number; html: string } | null = null;
   private poll = 0;
   private scrolledTo: number | null = null;
@@ -149,7 +150,7 @@ export class HistoryView extends LitElement {
   }
 
   private htmlOf(shown: { rev: number; text: string }): string {
-    if (this.rendered?.rev !== shown.rev) this.rendered = { rev: shown.rev, html: renderPreview(shown.text, `rev-${shown.rev}`).html };
+    if (this.rendered?.rev !== shown.rev) this.rendered = { rev: shown.rev, html: this.renderer.render(shown.text, `rev-${shown.rev}`).html };
     return this.rendered.html;
   }
 

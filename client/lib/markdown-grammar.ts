@@ -2,6 +2,7 @@
  * The Markdown grammar of the preview and the editor: @lezer/markdown, with one CommonMark rule it
  * gets wrong mended, so that both read the real meeting page's numbered topics as lists.
  */
+import { TreeFragment, type ChangedRange, type Tree } from '@lezer/common';
 import { GFM, parser as commonmark, type BlockContext, type Line, type MarkdownConfig } from '@lezer/markdown';
 
 // A line that starts an ordered list item: up to nine digits, "." or ")", then a space or the end.
@@ -33,3 +34,32 @@ const BLOCK_SYNTAX = ['ATXHeading', 'SetextHeading', 'IndentedCode', 'FencedCode
 
 /** The parser of one line of inline Markdown: the preview's without its block syntax. */
 export const inlineParser = previewParser.configure({ remove: BLOCK_SYNTAX });
+
+// The one span where `after` differs from `before` (their common start and end left out), or null.
+const changedRange = (before: string, after: string): ChangedRange | null => {
+  if (before === after) return null;
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  return { fromA: start, toA: before.length - end, fromB: start, toB: after.length - end };
+};
+
+/**
+ * Parses one text as it changes: the parts of the previous tree outside the changed span are
+ * reused, so a keystroke in a 100 kB text reparses a few blocks instead of all of them.
+ */
+export class IncrementalParser {
+  private source = '';
+  private fragments: readonly TreeFragment[] = [];
+
+  parse(source: string): Tree {
+    const changed = changedRange(this.source, source);
+    const fragments = changed ? TreeFragment.applyChanges(this.fragments, [changed]) : this.fragments;
+    const tree = previewParser.parse(source, fragments);
+    this.source = source;
+    this.fragments = TreeFragment.addTree(tree, fragments);
+    return tree;
+  }
+}

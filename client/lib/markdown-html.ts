@@ -261,9 +261,11 @@ class BlockWriter extends InlineWriter {
   }
 }
 
-/** The preview of a section's Markdown, with its headings; heading ids are `${prefix}-${n}`. */
-export const renderMarkdown = (source: string, prefix: string, options: MarkdownOptions): { html: string; headings: Heading[] } => {
-  const tree = previewParser.parse(source);
+/**
+ * The preview of a section's Markdown, with its headings; heading ids are `${prefix}-${n}`. `tree`
+ * is the text's parse when the caller has it (an IncrementalParser's).
+ */
+export const renderMarkdown = (source: string, prefix: string, options: MarkdownOptions, tree: Tree = previewParser.parse(source)): { html: string; headings: Heading[] } => {
   const writer = new BlockWriter(source, tree, options, prefix);
   writer.blocks(tree.topNode, false, true);
   return { html: writer.html, headings: writer.headings };

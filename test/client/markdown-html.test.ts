@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { IncrementalParser } from '../../client/lib/markdown-grammar.js';
 import { renderMarkdown, topListItems } from '../../client/lib/markdown-html.js';
 import { renderInlineMarkdown, type MarkdownOptions } from '../../client/lib/markdown-inline.js';
 import { encodeUrl, safeUrl } from '../../client/lib/markdown-text.js';
@@ -165,6 +166,23 @@ const expectOnlyOurMarkup = (html: string, source: string): void => {
   // With our tags taken out, no "<" is left: all else is escaped text.
   expect(html.replace(TAG, ''), context).not.toMatch(/[<>]/);
 };
+
+describe('parsing as the text changes', () => {
+  it('a text edited again and again renders as if parsed afresh each time', () => {
+    const seed = seedFrom(process.env.MARKDOWN_FUZZ_SEED);
+    const random = seededRandom(seed);
+    const PIECES = ['x', ' ', '\n', '\n\n', '- ', '1. ', '2. ', '> ', '# ', '```\n', '    ', '| a |', '|---|', '*', '`', '[', '](/u)', '- [ ] ', '<b>', '\\'];
+    const parser = new IncrementalParser();
+    let text = FIXTURE;
+    for (let edit = 0; edit < 400; edit++) {
+      const at = Math.floor(random() * (text.length + 1));
+      const removed = random() < 0.4 ? Math.floor(random() * 30) : 0;
+      text = text.slice(0, at) + (random() < 0.8 ? PIECES[Math.floor(random() * PIECES.length)] : '') + text.slice(at + removed);
+      const incremental = renderMarkdown(text, 'h', options, parser.parse(text));
+      expect(incremental, `edit ${edit} at ${at} (MARKDOWN_FUZZ_SEED=${seed})`).toEqual(renderMarkdown(text, 'h', options));
+    }
+  });
+});
 
 describe('hostile text', () => {
   const PAYLOADS = [
