@@ -21,6 +21,35 @@ export interface Heading {
   id: string;
 }
 
+/** What one top-level block became: reused by the next rendering if the block, its line and the headings before it are the same. */
+interface RenderedBlock {
+  html: string;
+  headings: Heading[];
+}
+
+// Something like a link reference definition ("[x]: /url"): it changes the links of other blocks.
+const REFERENCE_DEFINITION = /\[[^\]\n]*\]:/;
+
+/**
+ * The HTML of the top-level blocks of a text's last rendering. While someone types, all blocks but
+ * one are as they were, and the next rendering takes their HTML from here instead of writing it.
+ */
+export class BlockMemo {
+  private prefix: string | null = null;
+  private blocks = new Map<string, RenderedBlock>();
+
+  /** The blocks a rendering of `source` with heading prefix `prefix` may reuse, or null: none. */
+  reusable(prefix: string, source: string): Map<string, RenderedBlock> | null {
+    if (REFERENCE_DEFINITION.test(source)) return null;
+    return prefix === this.prefix ? this.blocks : new Map();
+  }
+
+  keep(prefix: string, blocks: Map<string, RenderedBlock>): void {
+    this.prefix = prefix;
+    this.blocks = blocks;
+  }
+}
+
 interface TaskBox {
   checked: boolean;
   /** The item's text after the box (empty: a placeholder, not an action item). */
@@ -40,6 +69,8 @@ const itemBlocks = (item: SyntaxNode): SyntaxNode[] => children(item).filter((ch
 /** Writes the HTML of a section's blocks. */
 class BlockWriter extends InlineWriter {
   readonly headings: Heading[] = [];
+  /** What each top-level block became (by its line, the headings before it and its text), for the next rendering. */
+  readonly written = new Map<string, RenderedBlock>();
   private readonly lines: LineCounter;
 
   constructor(
@@ -47,6 +78,7 @@ class BlockWriter extends InlineWriter {
     tree: Tree,
     options: MarkdownOptions,
     private readonly prefix: string,
+    private readonly reusable: Map<string, RenderedBlock> | null,
   ) {
     super(source, tree, { ...options, images: true });
     this.lines = new LineCounter(source);
@@ -54,7 +86,29 @@ class BlockWriter extends InlineWriter {
 
   /** The block children of `parent`; top-level blocks carry their 0-based source line in `data-line`. */
   blocks(parent: SyntaxNode, tight: boolean, top: boolean): void {
-    for (let child = parent.firstChild; child; child = child.nextSibling) this.block(child, tight, top);
+    for (let child = parent.firstChild; child; child = child.nextSibling) {
+      if (top && this.reusable) this.topBlock(child);
+      else this.block(child, tight, top);
+    }
+  }
+
+  // A top-level block, its HTML taken from the last rendering where the block, its line and the
+  // number of headings before it (their ids) are the same: then so is everything it writes.
+  private topBlock(node: SyntaxNode): void {
+    const key = `${this.lines.lineOf(node.from)} ${this.headings.length} ${this.src(node.from, node.to)}`;
+    let block = this.reusable!.get(key);
+    if (block) {
+      this.html += block.html;
+      this.headings.push(...block.headings);
+    } else {
+      // Written on its own and appended: slicing it off the whole would flatten that string each time.
+      const [before, headingIndex] = [this.html, this.headings.length];
+      this.html = '';
+      this.block(node, false, true);
+      block = { html: this.html, headings: this.headings.slice(headingIndex) };
+      this.html = before + block.html;
+    }
+    this.written.set(key, block);
   }
 
   private block(node: SyntaxNode, tight: boolean, top: boolean): void {
@@ -262,12 +316,20 @@ class BlockWriter extends InlineWriter {
 }
 
 /**
- * The preview of a section's Markdown, with its headings; heading ids are `${prefix}-${n}`. `tree`
- * is the text's parse when the caller has it (an IncrementalParser's).
+ * The preview of a section's Markdown, with its headings; heading ids are `${prefix}-${n}`. A
+ * caller that renders one text as it changes passes its parse (an IncrementalParser's) and a memo
+ * of the last rendering's blocks.
  */
-export const renderMarkdown = (source: string, prefix: string, options: MarkdownOptions, tree: Tree = previewParser.parse(source)): { html: string; headings: Heading[] } => {
-  const writer = new BlockWriter(source, tree, options, prefix);
+export const renderMarkdown = (
+  source: string,
+  prefix: string,
+  options: MarkdownOptions,
+  tree: Tree = previewParser.parse(source),
+  memo?: BlockMemo,
+): { html: string; headings: Heading[] } => {
+  const writer = new BlockWriter(source, tree, options, prefix, memo?.reusable(prefix, source) ?? null);
   writer.blocks(tree.topNode, false, true);
+  memo?.keep(prefix, writer.written);
   return { html: writer.html, headings: writer.headings };
 };
 

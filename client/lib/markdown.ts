@@ -1,14 +1,15 @@
 /** The Markdown preview of this page: client/lib/markdown-html.ts, with the browser reading named references. */
 import { decodeHTMLStrict } from './html-entities.js';
 import { IncrementalParser } from './markdown-grammar.js';
-import { renderMarkdown, type Heading } from './markdown-html.js';
+import { BlockMemo, renderMarkdown, type Heading } from './markdown-html.js';
 
-/** Renders successive versions of one text (a section, the revisions of a history), parsing only what changed. */
+/** Renders successive versions of one text (a section, the revisions of a history), parsing and writing only what changed. */
 export class PreviewRenderer {
   private readonly parser = new IncrementalParser();
+  private readonly memo = new BlockMemo();
 
   /** The preview HTML of `source` and its headings; heading ids are `${prefix}-${n}`, top-level blocks carry `data-line`. */
   render(source: string, prefix: string): { html: string; headings: Heading[] } {
-    return renderMarkdown(source, prefix, { decodeEntity: decodeHTMLStrict }, this.parser.parse(source));
+    return renderMarkdown(source, prefix, { decodeEntity: decodeHTMLStrict }, this.parser.parse(source), this.memo);
   }
 }

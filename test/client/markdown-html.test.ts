@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IncrementalParser } from '../../client/lib/markdown-grammar.js';
-import { renderMarkdown, topListItems } from '../../client/lib/markdown-html.js';
+import { BlockMemo, renderMarkdown, topListItems } from '../../client/lib/markdown-html.js';
 import { renderInlineMarkdown, type MarkdownOptions } from '../../client/lib/markdown-inline.js';
 import { encodeUrl, safeUrl } from '../../client/lib/markdown-text.js';
 import { seededRandom, seedFrom } from '../helpers/random.js';
@@ -168,19 +168,29 @@ const expectOnlyOurMarkup = (html: string, source: string): void => {
 };
 
 describe('parsing as the text changes', () => {
-  it('a text edited again and again renders as if parsed afresh each time', () => {
+  it('a text edited again and again renders as if parsed and written afresh each time', () => {
     const seed = seedFrom(process.env.MARKDOWN_FUZZ_SEED);
     const random = seededRandom(seed);
-    const PIECES = ['x', ' ', '\n', '\n\n', '- ', '1. ', '2. ', '> ', '# ', '```\n', '    ', '| a |', '|---|', '*', '`', '[', '](/u)', '- [ ] ', '<b>', '\\'];
+    const PIECES = ['x', ' ', '\n', '\n\n', '- ', '1. ', '2. ', '> ', '# ', '```\n', '    ', '| a |', '|---|', '*', '`', '[', '](/u)', '- [ ] ', '<b>', '\\', '## h\n', '[r]'];
     const parser = new IncrementalParser();
+    const memo = new BlockMemo();
     let text = FIXTURE;
     for (let edit = 0; edit < 400; edit++) {
       const at = Math.floor(random() * (text.length + 1));
       const removed = random() < 0.4 ? Math.floor(random() * 30) : 0;
       text = text.slice(0, at) + (random() < 0.8 ? PIECES[Math.floor(random() * PIECES.length)] : '') + text.slice(at + removed);
-      const incremental = renderMarkdown(text, 'h', options, parser.parse(text));
+      const incremental = renderMarkdown(text, 'h', options, parser.parse(text), memo);
       expect(incremental, `edit ${edit} at ${at} (MARKDOWN_FUZZ_SEED=${seed})`).toEqual(renderMarkdown(text, 'h', options));
     }
+  });
+
+  it('a reference definition typed anywhere changes the links of blocks written before', () => {
+    const parser = new IncrementalParser();
+    const memo = new BlockMemo();
+    const render = (text: string): string => renderMarkdown(text, 'h', options, parser.parse(text), memo).html;
+    expect(render('See [r].\n\nMore.\n')).toBe('<p data-line="0">See [r].</p>\n<p data-line="2">More.</p>\n');
+    expect(render('See [r].\n\nMore.\n\n[r]: /x\n')).toContain('<p data-line="0">See <a href="/x"');
+    expect(render('See [r].\n\nMore.\n\n')).toBe('<p data-line="0">See [r].</p>\n<p data-line="2">More.</p>\n');
   });
 });
 
