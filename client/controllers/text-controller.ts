@@ -1,4 +1,4 @@
-/** Follows a Y.Text and keeps its rendered Markdown (HTML and headings) up to date. */
+/** Follows a Y.Text and keeps its rendered Markdown (the HTML of each top-level block, and the headings) up to date. */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
 import type { DerivedSchedule } from '../lib/derived-schedule.js';
@@ -7,7 +7,7 @@ import type { Heading } from '../lib/markdown-html.js';
 
 /** Renders the Y.Text returned by `source` when `schedule` (the host's own) says, only after it changed. */
 export class TextController implements ReactiveController {
-  html = '';
+  blocks: string[] = [];
   headings: Heading[] = [];
   private text: Y.Text | null = null;
   private dirty = false;
@@ -45,8 +45,8 @@ export class TextController implements ReactiveController {
 
   private rerender(): void {
     this.dirty = false;
-    const { html, headings } = this.renderer.render(this.text?.toString() ?? '', this.prefix());
-    this.html = html;
+    const { blocks, headings } = this.renderer.render(this.text?.toString() ?? '', this.prefix());
+    this.blocks = blocks;
     this.headings = headings;
   }
 

@@ -134,8 +134,8 @@ export class MeetingPage extends LitElement {
         <button type="button" class="toc-toggle" aria-expanded=${this.tocOpen ? 'true' : 'false'} @click=${() => (this.tocOpen = !this.tocOpen)}>Contents</button>
         <aside class="toc ${this.tocOpen ? 'open' : ''}"><toc-nav .agenda=${this.agenda.headings} .notes=${this.notes.headings} .current=${run.tocCurrent()} @toc-jump=${this.onJump}></toc-nav></aside>
         <main class="sections" data-mode=${this.mode} @section-focus=${this.onSectionFocus} @task-toggle=${this.onTaskToggle}>
-          ${this.section('agenda', 'Agenda', 'Agenda topics, one per line: "1. Topic (owner)"', agendaOf(m.doc), this.agenda.html, readonly)}
-          ${this.section('notes', 'Notes', 'Notes of the meeting: decisions, action items…', notesOf(m.doc), this.notes.html, readonly)}
+          ${this.section('agenda', 'Agenda', 'Agenda topics, one per line: "1. Topic (owner)"', agendaOf(m.doc), this.agenda.blocks, readonly)}
+          ${this.section('notes', 'Notes', 'Notes of the meeting: decisions, action items…', notesOf(m.doc), this.notes.blocks, readonly)}
         </main>
         <meeting-side .derived=${this.derived} .meetingId=${this.meetingId} .key=${this.key} .meetingTitle=${title} .doc=${m.doc} .access=${m.role} ?readonly=${readonly}
           .save=${m.save} @item-reveal=${this.onReveal} @tab-change=${(e: CustomEvent<string>) => void lazyTabs[e.detail]?.()} .moreTabs=${run.tabs()}>
@@ -147,9 +147,9 @@ export class MeetingPage extends LitElement {
     `;
   }
 
-  private section(name: SectionName, heading: string, hint: string, ytext: Y.Text, html_: string, readonly: boolean) {
+  private section(name: SectionName, heading: string, hint: string, ytext: Y.Text, blocks: readonly string[], readonly: boolean) {
     return html`<meeting-section class=${name} section=${name} heading=${heading} hint=${hint} mode=${this.mode}
-      ?readonly=${readonly} .ytext=${ytext} .awareness=${this.meeting.awareness} .html=${html_} .nowLine=${name === 'agenda' ? this.run.nowLine : null}
+      ?readonly=${readonly} .ytext=${ytext} .awareness=${this.meeting.awareness} .blocks=${blocks} .nowLine=${name === 'agenda' ? this.run.nowLine : null}
       .painter=${this.authorColors.paint}></meeting-section>`;
   }
 

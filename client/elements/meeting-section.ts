@@ -64,7 +64,8 @@ export class MeetingSection extends LitElement {
   @property({ type: Boolean }) readonly = false;
   @property({ attribute: false }) ytext?: Y.Text;
   @property({ attribute: false }) awareness?: Awareness;
-  @property({ attribute: false }) html = '';
+  /** The preview: the HTML of each top-level block. */
+  @property({ attribute: false }) blocks: readonly string[] = [];
   /** 1-based source line of the topic being discussed, marked in the editor and the preview. */
   @property({ attribute: false }) nowLine: number | null = null;
   /** The author colours while they are on. */
@@ -99,7 +100,7 @@ export class MeetingSection extends LitElement {
     // The preview's blocks are put in by hand: only those that changed are replaced.
     const preview = this.preview;
     // The task boxes work where the person may edit.
-    if (preview && (changed.has('html') || changed.has('readonly'))) replaceChangedBlocks(preview, this.html || EMPTY_PREVIEW, this.readonly);
+    if (preview && (changed.has('blocks') || changed.has('readonly'))) replaceChangedBlocks(preview, this.blocks.length ? this.blocks : [EMPTY_PREVIEW], this.readonly);
     this.markNow();
     this.repaint();
   }

@@ -69,6 +69,8 @@ const itemBlocks = (item: SyntaxNode): SyntaxNode[] => children(item).filter((ch
 /** Writes the HTML of a section's blocks. */
 class BlockWriter extends InlineWriter {
   readonly headings: Heading[] = [];
+  /** The HTML of each top-level block that shows something, in order. */
+  readonly topBlocks: string[] = [];
   /** What each top-level block became (by its line, the headings before it and its text), for the next rendering. */
   readonly written = new Map<string, RenderedBlock>();
   private readonly lines: LineCounter;
@@ -87,28 +89,27 @@ class BlockWriter extends InlineWriter {
   /** The block children of `parent`; top-level blocks carry their 0-based source line in `data-line`. */
   blocks(parent: SyntaxNode, tight: boolean, top: boolean): void {
     for (let child = parent.firstChild; child; child = child.nextSibling) {
-      if (top && this.reusable) this.topBlock(child);
+      if (top) this.topBlock(child);
       else this.block(child, tight, top);
     }
   }
 
-  // A top-level block, its HTML taken from the last rendering where the block, its line and the
-  // number of headings before it (their ids) are the same: then so is everything it writes.
+  // A top-level block, written on its own (into `topBlocks`), or its HTML taken from the last
+  // rendering where the block, its line and the number of headings before it (their ids) are the
+  // same: then so is everything it writes.
   private topBlock(node: SyntaxNode): void {
-    const key = `${this.lines.lineOf(node.from)} ${this.headings.length} ${this.src(node.from, node.to)}`;
-    let block = this.reusable!.get(key);
+    const key = this.reusable && `${this.lines.lineOf(node.from)} ${this.headings.length} ${this.src(node.from, node.to)}`;
+    let block = key === null ? undefined : this.reusable!.get(key);
     if (block) {
-      this.html += block.html;
       this.headings.push(...block.headings);
     } else {
-      // Written on its own and appended: slicing it off the whole would flatten that string each time.
-      const [before, headingIndex] = [this.html, this.headings.length];
+      const headingIndex = this.headings.length;
       this.html = '';
       this.block(node, false, true);
       block = { html: this.html, headings: this.headings.slice(headingIndex) };
-      this.html = before + block.html;
     }
-    this.written.set(key, block);
+    if (key !== null) this.written.set(key, block);
+    if (block.html) this.topBlocks.push(block.html);
   }
 
   private block(node: SyntaxNode, tight: boolean, top: boolean): void {
@@ -316,7 +317,8 @@ class BlockWriter extends InlineWriter {
 }
 
 /**
- * The preview of a section's Markdown, with its headings; heading ids are `${prefix}-${n}`. A
+ * The preview of a section's Markdown, whole and as one string per top-level block, with its
+ * headings; heading ids are `${prefix}-${n}`. A
  * caller that renders one text as it changes passes its parse (an IncrementalParser's) and a memo
  * of the last rendering's blocks.
  */
@@ -326,11 +328,11 @@ export const renderMarkdown = (
   options: MarkdownOptions,
   tree: Tree = previewParser.parse(source),
   memo?: BlockMemo,
-): { html: string; headings: Heading[] } => {
+): { html: string; blocks: string[]; headings: Heading[] } => {
   const writer = new BlockWriter(source, tree, options, prefix, memo?.reusable(prefix, source) ?? null);
   writer.blocks(tree.topNode, false, true);
   memo?.keep(prefix, writer.written);
-  return { html: writer.html, headings: writer.headings };
+  return { html: writer.topBlocks.join(''), blocks: writer.topBlocks, headings: writer.headings };
 };
 
 /** For each item of a top-level list, by its 0-based source line: the list's line and the item's index. */

@@ -9,7 +9,7 @@ export class PreviewRenderer {
   private readonly memo = new BlockMemo();
 
   /** The preview HTML of `source` and its headings; heading ids are `${prefix}-${n}`, top-level blocks carry `data-line`. */
-  render(source: string, prefix: string): { html: string; headings: Heading[] } {
+  render(source: string, prefix: string): { html: string; blocks: string[]; headings: Heading[] } {
     return renderMarkdown(source, prefix, { decodeEntity: decodeHTMLStrict }, this.parser.parse(source), this.memo);
   }
 }
