@@ -27,7 +27,7 @@ export type TaskToggleEvent = CustomEvent<{ section: SectionName; line: number; 
 
 const EMPTY_PREVIEW = '<p class="empty">Nothing here yet.</p>';
 
-/** `<meeting-section>`: editor bound to `ytext` plus the sanitised `html` preview. */
+/** `<meeting-section>`: editor bound to `ytext` plus the preview of its `blocks`. */
 @customElement('meeting-section')
 export class MeetingSection extends LitElement {
   static override styles = [

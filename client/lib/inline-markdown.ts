@@ -5,6 +5,7 @@
 import { decodeHTMLStrict } from './html-entities.js';
 import { renderInlineMarkdown, type LinkTarget } from './markdown-inline.js';
 import { meetingIdFromPath, meetingPath } from './links.js';
+import { escapeHtml } from './markdown-text.js';
 
 const CACHE_LIMIT = 2000;
 
@@ -32,7 +33,14 @@ export class InlineMarkdown {
   render(text: string): string {
     const cached = this.cache.get(text);
     if (cached !== undefined) return cached;
-    const html = renderInlineMarkdown(text, { decodeEntity: decodeHTMLStrict, link: this.linkTarget });
+    let html: string;
+    try {
+      html = renderInlineMarkdown(text, { decodeEntity: decodeHTMLStrict, link: this.linkTarget });
+    } catch (error) {
+      // One item the renderer cannot write must not take the whole panel down with it.
+      console.error('an item text could not be rendered', error);
+      html = escapeHtml(text);
+    }
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(text, html);
     return html;

@@ -18,8 +18,12 @@ export const meetingUrl = (id: string, key: string): string => new URL(meetingPa
 export const meetingIdFromPath = (pathname: string): string | null => {
   const match = /^\/m\/([^/]+)\/?$/.exec(pathname);
   if (!match) return null;
-  const id = decodeURIComponent(match[1]);
-  return ID_PATTERN.test(id) ? id : null;
+  try {
+    const id = decodeURIComponent(match[1]);
+    return ID_PATTERN.test(id) ? id : null;
+  } catch {
+    return null; // a malformed escape ("/m/%E0") is no meeting
+  }
 };
 
 /** The key in a fragment like `#key=...`, or null. */

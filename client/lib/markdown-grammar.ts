@@ -1,33 +1,76 @@
 /**
- * The Markdown grammar of the preview and the editor: @lezer/markdown, with one CommonMark rule it
- * gets wrong mended, so that both read the real meeting page's numbered topics as lists.
+ * The Markdown grammar of the preview and the editor: @lezer/markdown, with the CommonMark and
+ * GFM rules it gets wrong mended (so both read the real meeting page's numbered topics as lists),
+ * and a bound on what one paragraph may cost.
  */
 import { TreeFragment, type ChangedRange, type Tree } from '@lezer/common';
-import { GFM, parser as commonmark, type BlockContext, type Line, type MarkdownConfig } from '@lezer/markdown';
+import { GFM, parser as commonmark, type BlockContext, type InlineContext, type LeafBlock, type Line, type MarkdownConfig } from '@lezer/markdown';
 
-// A line that starts an ordered list item: up to nine digits, "." or ")", then a space or the end.
-const ORDERED_ITEM = /^\d{1,9}[.)](?:[ \t]|$)/;
+// A line that starts a list item: "-", "+", "*", or up to nine digits and "." or ")", then a space or the end.
+const LIST_ITEM = /^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/;
+// A thematic break: three or more of one of "-", "*", "_", spaces between allowed.
+const THEMATIC_BREAK = /^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
+// The delimiter row of a table: "|---|:-:|", pipes at the ends optional.
+const DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+
+// Whether a leaf block's first two lines are a table's header and delimiter row.
+const isTable = (leaf: LeafBlock): boolean => {
+  const first = leaf.content.indexOf('\n');
+  if (first === -1 || !leaf.content.slice(0, first).includes('|')) return false;
+  const second = leaf.content.indexOf('\n', first + 1);
+  return DELIMITER_ROW.test(leaf.content.slice(first + 1, second === -1 ? undefined : second));
+};
 
 /**
- * CommonMark: an ordered list item numbered other than 1 may not interrupt a paragraph, but only a
- * paragraph in its own container. @lezer/markdown 1.8 refuses it also on a line that leaves the
- * container the paragraph is in, so after "- a", "2. b" became more of item a's text instead of a
- * new list (markdown-it and commonmark.js start the list). Ending the paragraph on such a line lets
- * the ordered list's own parser, which has no such restriction, start the list.
+ * Three rules @lezer/markdown 1.8 gets wrong, mended by ending the paragraph (or table) on the line
+ * so that the block parsers, which have no such restriction, start the list or the rule:
+ * - CommonMark: a list item that is empty or numbered other than 1 may not interrupt a paragraph,
+ *   but only a paragraph in its own container. Lezer refuses it also on a line that leaves the
+ *   container the paragraph is in, so after "- a", "2. b" became more of item a's text instead
+ *   of a new list (markdown-it and commonmark.js start the list).
+ * - GFM: a table ends where another block starts. Lezer read "---" under a table as the underline
+ *   of a heading made of the whole table, and "2. x" as one more row.
  */
-export const orderedListAfterContainer: MarkdownConfig = {
+export const blockRulesMended: MarkdownConfig = {
   parseBlock: [
     {
-      name: 'OrderedListAfterContainer',
+      name: 'ListAfterContainer',
       // `depth` (how many of the open blocks the line continues) is internal to @lezer/markdown,
       // which is pinned; test/client/markdown-html.test.ts fails if it goes away.
-      endLeaf: (cx: BlockContext, line: Line) => (line as Line & { depth: number }).depth < cx.depth && ORDERED_ITEM.test(line.text.slice(line.pos)),
+      endLeaf: (cx: BlockContext, line: Line) => (line as Line & { depth: number }).depth < cx.depth && LIST_ITEM.test(line.text.slice(line.pos)),
+    },
+    {
+      name: 'TableEndsAtBlock',
+      endLeaf: (_cx: BlockContext, line: Line, leaf: LeafBlock) => {
+        const rest = line.text.slice(line.pos);
+        return (THEMATIC_BREAK.test(rest) || LIST_ITEM.test(rest)) && isTable(leaf);
+      },
+    },
+  ],
+};
+
+/**
+ * Longer paragraphs (and table rows) than this are shown as plain text. Lezer's inline parser takes
+ * time that grows with the square of a paragraph's links (10,000 links in one paragraph: 0.24 s;
+ * 40,000: 5 s, in the preview and the editor alike), so one pasted wall of links would freeze
+ * every attendee's page at each edit. Up to this size it takes at most a few tens of milliseconds.
+ */
+export const LONG_PARAGRAPH = 16_384;
+
+/** Inline syntax is not read in a paragraph longer than LONG_PARAGRAPH characters. */
+export const longParagraphsAsText: MarkdownConfig = {
+  parseInline: [
+    {
+      name: 'LongParagraphAsText',
+      // Asked at every position: answers only at a paragraph's first, where it takes the whole text.
+      parse: (cx: InlineContext, _next: number, pos: number) => (pos === cx.offset && cx.end - cx.offset > LONG_PARAGRAPH ? cx.end : -1),
+      before: 'Escape',
     },
   ],
 };
 
 /** The preview's parser: CommonMark with GitHub's tables, task lists, strikethrough and bare links. */
-export const previewParser = commonmark.configure([GFM, orderedListAfterContainer]);
+export const previewParser = commonmark.configure([GFM, blockRulesMended, longParagraphsAsText]);
 
 // One line of text, such as an action item's: "# x", "- x" or "> x" stay text there.
 const BLOCK_SYNTAX = ['ATXHeading', 'SetextHeading', 'IndentedCode', 'FencedCode', 'Blockquote', 'HorizontalRule', 'BulletList', 'OrderedList', 'HTMLBlock', 'LinkReference', 'Table'];

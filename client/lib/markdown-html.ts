@@ -2,12 +2,13 @@
  * Markdown to HTML from the Lezer Markdown tree: CommonMark with GitHub's tables, task lists,
  * strikethrough and bare links, parsed by @lezer/markdown, which the editor already ships for its
  * highlighting. So the preview needs no second Markdown library, and the preview and the source's
- * colouring read a text alike. Raw HTML is shown as text, and nothing reaches the output unescaped
- * (client/lib/markdown-inline.ts), so there is nothing to sanitise afterwards.
+ * colouring read a text's blocks alike (client/lib/markdown-grammar.ts; the editor also colours
+ * ~sub~, ^super^ and :emoji:, which the preview leaves as text). Raw HTML is shown as text, and
+ * nothing reaches the output unescaped (client/lib/markdown-inline.ts): nothing to sanitise.
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { previewParser } from './markdown-grammar.js';
-import { InlineWriter, type MarkdownOptions } from './markdown-inline.js';
+import { InlineWriter, MAX_NESTING, type MarkdownOptions } from './markdown-inline.js';
 import { LineCounter, escapeHtml, unescapeMarkdown } from './markdown-text.js';
 
 /** A heading found in a section, for the table of contents. */
@@ -114,6 +115,18 @@ class BlockWriter extends InlineWriter {
 
   private block(node: SyntaxNode, tight: boolean, top: boolean): void {
     const line = top ? ` data-line="${this.lines.lineOf(node.from)}"` : '';
+    if (this.depth >= MAX_NESTING) {
+      this.html += `<p${line}>`;
+      this.text(this.src(node.from, node.to));
+      this.html += '</p>\n';
+      return;
+    }
+    this.depth++;
+    this.blockIn(node, tight, line);
+    this.depth--;
+  }
+
+  private blockIn(node: SyntaxNode, tight: boolean, line: string): void {
     const heading = /^(?:ATX|Setext)Heading([1-6])$/.exec(node.name);
     if (heading) return this.heading(node, Number(heading[1]), line);
     switch (node.name) {
@@ -246,7 +259,14 @@ class BlockWriter extends InlineWriter {
     if (fenceEnd === -1 || fenceEnd >= node.to) return '';
     const closing = marks.length > 1 ? marks[marks.length - 1]! : null;
     const end = closing ? this.source.lastIndexOf('\n', closing.from - 1) : node.to;
-    return end > fenceEnd ? this.codeLines(node, fenceEnd + 1, end) : '';
+    if (end <= fenceEnd) return '';
+    const code = this.codeLines(node, fenceEnd + 1, end);
+    // CommonMark: as many spaces as the opening fence is indented by (past the blocks around it,
+    // where the parser starts a line's code) are taken off each line.
+    const column = (pos: number): number => pos - this.source.lastIndexOf('\n', pos - 1) - 1;
+    const base = node.getChildren('CodeText').find((text) => this.source[text.from] !== '\n');
+    const indent = marks[0] && base ? column(marks[0].from) - column(base.from) : 0;
+    return indent > 0 ? code.replace(new RegExp(`^ {1,${indent}}`, 'gm'), '') : code;
   }
 
   // Code from `from` to the end of its last line at `to`: the code's own text comes without the

@@ -6,7 +6,7 @@
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { inlineParser } from './markdown-grammar.js';
-import { encodeUrl, escapeHtml, normalizeLabel, safeUrl, unescapeMarkdown, unwrapDestination, unwrapTitle } from './markdown-text.js';
+import { encodeUrl, escapeHtml, normalizeLabel, safeUrl, schemeOf, unescapeMarkdown, unwrapDestination, unwrapTitle } from './markdown-text.js';
 
 /** Where a link goes, and whether it opens in a new tab. */
 export interface LinkTarget {
@@ -25,6 +25,11 @@ export interface MarkdownOptions {
 const MARKS = new Set(['EmphasisMark', 'CodeMark', 'LinkMark', 'StrikethroughMark', 'HeaderMark', 'ListMark', 'TaskMarker', 'TableDelimiter']);
 const INLINE_TAGS: Record<string, string> = { Emphasis: 'em', StrongEmphasis: 'strong', Strikethrough: 's' };
 const NEW_TAB = ' target="_blank" rel="noopener noreferrer nofollow"';
+// Deeper nesting (lists in lists, emphasis in emphasis) is shown as written: the writer recurses once
+// per level, and a line of 1,400 "- " would otherwise exhaust the stack.
+export const MAX_NESTING = 64;
+// What GitHub leaves out of the end of a bare address: a ";", or what looks like a character reference.
+const TRAILING_REFERENCE = /(?:&[a-z0-9]+)?;$/i;
 
 interface Destination {
   href: string;
@@ -47,6 +52,8 @@ export class InlineWriter {
   protected plain: string | null = null;
   // Set by a quote mark: the text after it starts a line, without the mark's space.
   private lineStart = false;
+  // How many blocks and inline nodes the one being written is inside.
+  protected depth = 0;
   private references: Map<string, Destination> | null = null;
 
   constructor(
@@ -57,21 +64,25 @@ export class InlineWriter {
 
   /** The inline content of `parent` between `from` and `to`. */
   inline(parent: SyntaxNode, from = parent.from, to = parent.to): void {
+    if (this.depth >= MAX_NESTING) return this.text(this.src(from, to));
+    this.depth++;
     let pos = from;
     for (let child = parent.firstChild; child && child.from < to; child = child.nextSibling) {
       if (child.to <= from) continue;
       this.gap(pos, child.from);
+      if (child.name !== 'QuoteMark') this.lineStart = false;
       this.inlineNode(child);
       pos = child.to;
     }
     this.gap(pos, to);
+    this.depth--;
   }
 
   protected src(from: number, to: number): string {
     return this.source.slice(from, to);
   }
 
-  private text(text: string): void {
+  protected text(text: string): void {
     this.html += escapeHtml(text);
     if (this.plain !== null) this.plain += text;
   }
@@ -147,12 +158,15 @@ export class InlineWriter {
   }
 
   // A bare address (www.…, https://…, a@b.example) or one in <angle brackets>.
-  private urlLink(node: SyntaxNode, url: string): void {
-    const href = /^www\./i.test(url) ? `http://${url}` : !/^[a-z][a-z0-9+.-]*:/i.test(url) && url.includes('@') ? `mailto:${url}` : url;
-    if (!safeUrl(href, false)) return this.text(this.src(node.from, node.to));
+  private urlLink(node: SyntaxNode, written: string): void {
+    const trailing = node.name === 'URL' ? (TRAILING_REFERENCE.exec(written)?.[0] ?? '') : '';
+    const url = written.slice(0, written.length - trailing.length);
+    const href = /^www\./i.test(url) ? `http://${url}` : schemeOf(url) === undefined && url.includes('@') ? `mailto:${url}` : url;
+    if (!url || !safeUrl(href, false)) return this.text(this.src(node.from, node.to));
     this.openLink(href, '');
     this.text(readableUrl(url));
     this.html += '</a>';
+    this.text(trailing);
   }
 
   private openLink(href: string, title: string): void {
@@ -189,12 +203,7 @@ export class InlineWriter {
   private destination(node: SyntaxNode, open: SyntaxNode, close: SyntaxNode): Destination | null {
     const after = close.nextSibling;
     if (after?.name === 'LinkMark' && this.src(after.from, after.to) === '(') {
-      const url = node.getChild('URL');
-      const title = node.getChild('LinkTitle');
-      return {
-        href: url ? unwrapDestination(this.src(url.from, url.to), this.options.decodeEntity) : '',
-        title: title ? unwrapTitle(this.src(title.from, title.to), this.options.decodeEntity) : '',
-      };
+      return this.destinationOf(node);
     }
     const full = after?.name === 'LinkLabel' && after.to - after.from > 2;
     const label = full ? this.src(after.from + 1, after.to - 1) : this.src(open.to, close.from);
@@ -210,17 +219,22 @@ export class InlineWriter {
         if (ref.name === 'Paragraph') return false;
         if (ref.name !== 'LinkReference') return true;
         const label = ref.node.getChild('LinkLabel');
-        const url = ref.node.getChild('URL');
-        const title = ref.node.getChild('LinkTitle');
         const key = label ? normalizeLabel(this.src(label.from + 1, label.to - 1)) : '';
-        if (url && key && !references.has(key)) {
-          const href = unwrapDestination(this.src(url.from, url.to), this.options.decodeEntity);
-          references.set(key, { href, title: title ? unwrapTitle(this.src(title.from, title.to), this.options.decodeEntity) : '' });
-        }
+        if (ref.node.getChild('URL') && key && !references.has(key)) references.set(key, this.destinationOf(ref.node));
         return false;
       },
     });
     return references;
+  }
+
+  // The address and title of a link or a reference definition, as written in `node`.
+  private destinationOf(node: SyntaxNode): Destination {
+    const url = node.getChild('URL');
+    const title = node.getChild('LinkTitle');
+    return {
+      href: url ? unwrapDestination(this.src(url.from, url.to), this.options.decodeEntity) : '',
+      title: title ? unwrapTitle(this.src(title.from, title.to), this.options.decodeEntity) : '',
+    };
   }
 
   // The text of inline content without its markup (an image's alt).

@@ -8,7 +8,7 @@ import { keymap } from '@codemirror/view';
 import { Language, LanguageDescription, LanguageSupport, ParseContext } from '@codemirror/language';
 import { markdownKeymap, markdownLanguage, pasteURLAsLink } from '@codemirror/lang-markdown';
 import { parseCode, type MarkdownParser } from '@lezer/markdown';
-import { orderedListAfterContainer } from './markdown-grammar.js';
+import { blockRulesMended, longParagraphsAsText } from './markdown-grammar.js';
 
 // A grammar chunk that cannot be fetched (offline and not cached) stays pending until the browser
 // is back online, then is tried again: a rejected load would be forgotten by CodeMirror and
@@ -62,8 +62,8 @@ export const fencedLanguageNames = (): string[] => fencedLanguages.flatMap((l) =
  */
 export const markdownSupport = (): Extension => {
   // The same language data as markdownLanguage, so markdown commands see it as Markdown; the same
-  // lists as the preview.
-  const parser = (markdownLanguage.parser as MarkdownParser).configure([parseCode({ codeParser }), orderedListAfterContainer]);
+  // blocks as the preview, and no long wait on a huge paragraph.
+  const parser = (markdownLanguage.parser as MarkdownParser).configure([parseCode({ codeParser }), blockRulesMended, longParagraphsAsText]);
   const language = new Language(markdownLanguage.data, parser, [], 'markdown');
   return new LanguageSupport(language, [pasteURLAsLink, Prec.high(keymap.of(markdownKeymap))]);
 };

@@ -29,7 +29,11 @@ export const unwrapTitle = (text: string, decodeEntity: (reference: string) => s
 export const normalizeLabel = (label: string): string => label.trim().replace(/\s+/g, ' ').toLowerCase().toUpperCase();
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
-const SAFE_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
+// DOMPurify's list, which the preview used before it wrote its own HTML.
+const SAFE_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps', 'mailto', 'tel', 'callto', 'sms', 'cid', 'xmpp', 'matrix']);
+
+/** The scheme of `url` ("https"), lower case, or undefined for a relative address. */
+export const schemeOf = (url: string): string | undefined => SCHEME.exec(url)?.[1]?.toLowerCase();
 const IMAGE_DATA = /^data:image\/(?:gif|png|jpeg|webp);/i;
 
 /**
@@ -40,7 +44,7 @@ const IMAGE_DATA = /^data:image\/(?:gif|png|jpeg|webp);/i;
 export const safeUrl = (url: string, image: boolean): boolean => {
   // Browsers ignore control characters and spaces in and around a scheme ("java\tscript:").
   const compact = url.replace(/[\u0000-\u0020\u007f]/g, '');
-  const scheme = SCHEME.exec(compact)?.[1]?.toLowerCase();
+  const scheme = schemeOf(compact);
   return scheme === undefined || SAFE_SCHEMES.has(scheme) || (image && IMAGE_DATA.test(compact));
 };
 

@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IncrementalParser } from '../../client/lib/markdown-grammar.js';
+import { IncrementalParser, LONG_PARAGRAPH } from '../../client/lib/markdown-grammar.js';
 import { BlockMemo, renderMarkdown, topListItems } from '../../client/lib/markdown-html.js';
-import { renderInlineMarkdown, type MarkdownOptions } from '../../client/lib/markdown-inline.js';
+import { MAX_NESTING, renderInlineMarkdown, type MarkdownOptions } from '../../client/lib/markdown-inline.js';
+import { meetingIdFromPath } from '../../client/lib/links.js';
 import { encodeUrl, safeUrl } from '../../client/lib/markdown-text.js';
 import { seededRandom, seedFrom } from '../helpers/random.js';
 
@@ -167,6 +168,47 @@ const expectOnlyOurMarkup = (html: string, source: string): void => {
   expect(html.replace(TAG, ''), context).not.toMatch(/[<>]/);
 };
 
+describe('what Lezer reads differently, mended', () => {
+  it('a table ends at a rule or a list; an empty bullet after a numbered item or a quote starts a list', () => {
+    expect(shape(render('| a | b |\n|---|---|\n| 1 | 2 |\n---\n'))).toBe(
+      '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table><hr>',
+    );
+    expect(shape(render('| a |\n|---|\n2. x\n'))).toBe('<table><thead><tr><th>a</th></tr></thead></table><ol start="2"><li>x</li></ol>');
+    expect(shape(render('Title\n---\n'))).toBe('<h2 id="h-1">Title</h2>');
+    expect(shape(render('1. first\n- \n'))).toBe('<ol><li>first</li></ol><ul><li></li></ul>');
+    expect(shape(render('> quote\n- \n'))).toBe('<blockquote><p>quote</p></blockquote><ul><li></li></ul>');
+    expect(shape(render('- a\n- - -\n'))).toBe('<ul><li>a</li></ul><hr>');
+  });
+
+  it('a fence indented by n spaces takes n spaces off its lines; a quoted line keeps its spaces after code', () => {
+    expect(render(' ```\n aaa\naaa\n```\n')).toBe('<pre data-line="0"><code>aaa\naaa\n</code></pre>\n');
+    expect(render('   ```\n   aaa\n    aaa\n  aaa\n   ```\n')).toBe('<pre data-line="0"><code>aaa\n aaa\naaa\n</code></pre>\n');
+    expect(render('- x\n   ```\n   code\n     deeper\n   ```\n')).toContain('<pre><code>code\n  deeper\n</code></pre>');
+    expect(render('> a\n>`x` y\n')).toContain('<p>a\n<code>x</code> y</p>');
+  });
+
+  it('a bare address ends before a ";", as on GitHub; known schemes link, unknown ones stay text', () => {
+    const newTab = ' target="_blank" rel="noopener noreferrer nofollow"';
+    expect(render('see https://github.com/x/pull/289; then\n')).toBe(`<p data-line="0">see <a href="https://github.com/x/pull/289"${newTab}>https://github.com/x/pull/289</a>; then</p>\n`);
+    expect(render('[f](ftp://files.example/x) [m](matrix:r/room) [z](zoommtg://x)\n')).toBe(
+      `<p data-line="0"><a href="ftp://files.example/x"${newTab}>f</a> <a href="matrix:r/room"${newTab}>m</a> [z](zoommtg://x)</p>\n`,
+    );
+  });
+
+  it('nesting deeper than the writer follows is shown as text, and a huge paragraph without its inline syntax', () => {
+    for (const deep of ['- '.repeat(1400) + 'x', '!['.repeat(3500) + 'x' + '](/u)'.repeat(3500), '>'.repeat(5000) + ' x', '*'.repeat(3000) + 'x' + '*'.repeat(3000)]) {
+      const html = render(deep);
+      expectOnlyOurMarkup(html, deep.slice(0, 40));
+      expect(renderInlineMarkdown(deep, options)).not.toContain('<ul');
+    }
+    expect(render('- '.repeat(1400) + 'x').match(/<ul/g)).toHaveLength(MAX_NESTING);
+    const links = (count: number): string => '[l](/u) '.repeat(count);
+    expect(links(2048).length).toBeLessThanOrEqual(LONG_PARAGRAPH);
+    expect(render(links(2048)).match(/<a /g)).toHaveLength(2048);
+    expect(render(links(2049))).toBe(`<p data-line="0">${links(2049).trim()}</p>\n`);
+  });
+});
+
 describe('parsing as the text changes', () => {
   it('a text edited again and again renders as if parsed and written afresh each time', () => {
     const seed = seedFrom(process.env.MARKDOWN_FUZZ_SEED);
@@ -238,6 +280,11 @@ describe('hostile text', () => {
       expectOnlyOurMarkup(render(source), `${source} (MARKDOWN_FUZZ_SEED=${seed})`);
       expectOnlyOurMarkup(renderInlineMarkdown(source, options), `${source} (MARKDOWN_FUZZ_SEED=${seed})`);
     }
+  });
+
+  it('a meeting link with a malformed escape is no meeting (the item panels ask for its key)', () => {
+    expect(meetingIdFromPath('/m/%E0%A4%A')).toBeNull();
+    expect(meetingIdFromPath('/m/abcdefgh')).toBe('abcdefgh');
   });
 
   it('addresses are percent-encoded where a URL may not hold a character, and schemes are allowed by name', () => {
