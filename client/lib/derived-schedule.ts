@@ -1,12 +1,12 @@
 /**
  * When the views derived from a meeting's text (preview, table of contents, action items, run
  * topics) are recomputed after the text changed. The editor shows a keystroke by itself; these
- * follow shortly after, all together so they always show the same version of the text:
+ * follow shortly after, all together so they always show the same version of the text, in a
+ * task right after the next animation frame, so that a keystroke's own frame is painted first:
  *
- * - cheap (the last recompute took at most CHEAP_MS): in the next animation frame, as before;
+ * - cheap (the last recompute took at most CHEAP_MS): after the next frame;
  * - expensive (a long text): once the changes pause for QUIET_MS, and never later than
- *   MAX_STALE_MS after the first change still waiting, in a task right after a frame, so a
- *   keystroke's own frame is painted first.
+ *   MAX_STALE_MS after the first change still waiting.
  *
  * A change made meanwhile is never dropped: every change leads to one more recompute after it.
  */
@@ -37,9 +37,8 @@ export class DerivedSchedule {
     this.first ??= now;
     if (this.due) return;
     this.cancel?.();
-    if (this.cost <= CHEAP_MS) return this.frame(this.run);
-    // After the pause, the run waits for the next frame: whatever the keystrokes changed in the editor is on screen first.
-    const timer = setTimeout(() => this.frame(() => (this.cancel = clearTimeout.bind(null, setTimeout(this.run)))), Math.min(QUIET_MS, this.first + MAX_STALE_MS - now));
+    if (this.cost <= CHEAP_MS) return this.afterFrame();
+    const timer = setTimeout(this.afterFrame, Math.min(QUIET_MS, this.first + MAX_STALE_MS - now));
     this.cancel = () => clearTimeout(timer);
   }
 
@@ -50,10 +49,15 @@ export class DerivedSchedule {
     this.due = false;
   }
 
-  private frame(run: () => void): void {
+  // The run in a task after the next frame: whatever the keystrokes changed in the editor is on
+  // screen first (a run inside the frame would delay its paint by the run's time).
+  private readonly afterFrame = (): void => {
     this.due = true;
-    this.cancel = cancelAnimationFrame.bind(null, requestAnimationFrame(run));
-  }
+    this.cancel = cancelAnimationFrame.bind(
+      null,
+      requestAnimationFrame(() => (this.cancel = clearTimeout.bind(null, setTimeout(this.run)))),
+    );
+  };
 
   private readonly run = (): void => {
     this.dispose();
