@@ -13,12 +13,18 @@ const THEMATIC_BREAK = /^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 // The delimiter row of a table: "|---|:-:|", pipes at the ends optional.
 const DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 
-// Whether a leaf block's first two lines are a table's header and delimiter row.
+// The cells of a table row, as GFM counts them: split at pipes that are not escaped, edge pipes dropped.
+const cellCount = (row: string): number => row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '').split(/(?<!\\)\|/).length;
+
+// Whether a leaf block's first two lines are a table's header and delimiter row, as Lezer's table
+// parser reads them: a pipe in both, and as many delimiters as header cells.
 const isTable = (leaf: LeafBlock): boolean => {
   const first = leaf.content.indexOf('\n');
-  if (first === -1 || !leaf.content.slice(0, first).includes('|')) return false;
+  if (first === -1) return false;
+  const header = leaf.content.slice(0, first);
   const second = leaf.content.indexOf('\n', first + 1);
-  return DELIMITER_ROW.test(leaf.content.slice(first + 1, second === -1 ? undefined : second));
+  const delimiters = leaf.content.slice(first + 1, second === -1 ? undefined : second);
+  return header.includes('|') && delimiters.includes('|') && DELIMITER_ROW.test(delimiters) && cellCount(header) === cellCount(delimiters);
 };
 
 /**
@@ -50,12 +56,13 @@ export const blockRulesMended: MarkdownConfig = {
 };
 
 /**
- * Longer paragraphs (and table rows) than this are shown as plain text. Lezer's inline parser takes
- * time that grows with the square of a paragraph's links (10,000 links in one paragraph: 0.24 s;
- * 40,000: 5 s, in the preview and the editor alike), so one pasted wall of links would freeze
- * every attendee's page at each edit. Up to this size it takes at most a few tens of milliseconds.
+ * Longer paragraphs (headings, table cells: whatever holds inline text) than this are shown as
+ * plain text. Lezer's inline parser takes time that grows with the square of the links or brackets
+ * in one (10,000 links in one paragraph: 0.24 s; 40,000: 5 s, in the preview and the editor alike),
+ * so one pasted wall of links would freeze every attendee's page at each edit. At this size the
+ * worst case measured (4,095 "[" then as many "]") takes about 30 ms, 1,000 links about 10 ms.
  */
-export const LONG_PARAGRAPH = 16_384;
+export const LONG_PARAGRAPH = 8_192;
 
 /** Inline syntax is not read in a paragraph longer than LONG_PARAGRAPH characters. */
 export const longParagraphsAsText: MarkdownConfig = {
@@ -78,7 +85,10 @@ const BLOCK_SYNTAX = ['ATXHeading', 'SetextHeading', 'IndentedCode', 'FencedCode
 /** The parser of one line of inline Markdown: the preview's without its block syntax. */
 export const inlineParser = previewParser.configure({ remove: BLOCK_SYNTAX });
 
-// The one span where `after` differs from `before` (their common start and end left out), or null.
+// The span where `after` differs from `before` (their common start and end left out), or null.
+// It starts a line early: GFM's table rule reads the line after the one it decides on, and Lezer
+// guards only one line of look-ahead when it reuses a tree (deleting a table's delimiter row left
+// the paragraph two lines up split as before).
 const changedRange = (before: string, after: string): ChangedRange | null => {
   if (before === after) return null;
   const shorter = Math.min(before.length, after.length);
@@ -86,7 +96,9 @@ const changedRange = (before: string, after: string): ChangedRange | null => {
   while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let end = 0;
   while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
-  return { fromA: start, toA: before.length - end, fromB: start, toB: after.length - end };
+  const lineStart = before.lastIndexOf('\n', start - 1);
+  const from = lineStart <= 0 ? 0 : before.lastIndexOf('\n', lineStart - 1) + 1;
+  return { fromA: from, toA: before.length - end, fromB: from, toB: after.length - end };
 };
 
 /**

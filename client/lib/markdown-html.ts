@@ -22,26 +22,39 @@ export interface Heading {
   id: string;
 }
 
-/** What one top-level block became: reused by the next rendering if the block, its line and the headings before it are the same. */
+/** What one top-level block became: reused by the next rendering if the block's lines, where they start and the headings before them are the same. */
 interface RenderedBlock {
   html: string;
   headings: Heading[];
 }
 
-// Something like a link reference definition ("[x]: /url"): it changes the links of other blocks.
-const REFERENCE_DEFINITION = /\[[^\]\n]*\]:/;
+// The blocks a link reference definition can be in.
+const CONTAINERS = new Set(['Document', 'Blockquote', 'BulletList', 'OrderedList', 'ListItem']);
+
+// Whether the text defines a link reference ("[x]: /url"), which changes the links of other blocks.
+const hasReferenceDefinition = (tree: Tree): boolean => {
+  let found = false;
+  tree.iterate({
+    enter: (node) => {
+      if (node.name === 'LinkReference') found = true;
+      return !found && CONTAINERS.has(node.name);
+    },
+  });
+  return found;
+};
 
 /**
  * The HTML of the top-level blocks of a text's last rendering. While someone types, all blocks but
  * one are as they were, and the next rendering takes their HTML from here instead of writing it.
+ * One memo serves renderings with the same options only.
  */
 export class BlockMemo {
   private prefix: string | null = null;
   private blocks = new Map<string, RenderedBlock>();
 
-  /** The blocks a rendering of `source` with heading prefix `prefix` may reuse, or null: none. */
-  reusable(prefix: string, source: string): Map<string, RenderedBlock> | null {
-    if (REFERENCE_DEFINITION.test(source)) return null;
+  /** The blocks a rendering of `tree` with heading prefix `prefix` may reuse, or null: none. */
+  reusable(prefix: string, tree: Tree): Map<string, RenderedBlock> | null {
+    if (hasReferenceDefinition(tree)) return null;
     return prefix === this.prefix ? this.blocks : new Map();
   }
 
@@ -99,7 +112,8 @@ class BlockWriter extends InlineWriter {
   // rendering where the block, its line and the number of headings before it (their ids) are the
   // same: then so is everything it writes.
   private topBlock(node: SyntaxNode): void {
-    const key = this.reusable && `${this.lines.lineOf(node.from)} ${this.headings.length} ${this.src(node.from, node.to)}`;
+    // From the start of the block's first line: its indentation decides what it is (four spaces make code).
+    const key = this.reusable && `${this.lines.lineOf(node.from)} ${this.headings.length} ${this.src(this.source.lastIndexOf('\n', node.from - 1) + 1, node.to)}`;
     let block = key === null ? undefined : this.reusable!.get(key);
     if (block) {
       this.headings.push(...block.headings);
@@ -349,7 +363,7 @@ export const renderMarkdown = (
   tree: Tree = previewParser.parse(source),
   memo?: BlockMemo,
 ): { html: string; blocks: string[]; headings: Heading[] } => {
-  const writer = new BlockWriter(source, tree, options, prefix, memo?.reusable(prefix, source) ?? null);
+  const writer = new BlockWriter(source, tree, options, prefix, memo?.reusable(prefix, tree) ?? null);
   writer.blocks(tree.topNode, false, true);
   memo?.keep(prefix, writer.written);
   return { html: writer.topBlocks.join(''), blocks: writer.topBlocks, headings: writer.headings };

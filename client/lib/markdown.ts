@@ -4,7 +4,10 @@ import { IncrementalParser } from './markdown-grammar.js';
 import { BlockMemo, renderMarkdown, type Heading } from './markdown-html.js';
 import { escapeHtml } from './markdown-text.js';
 
-/** Renders successive versions of one text (a section, the revisions of a history), parsing and writing only what changed. */
+/**
+ * Renders successive versions of one text (a section as people type, the revisions of a history as
+ * one scrubs), parsing and writing only what changed (blocks are reused only under one prefix).
+ */
 export class PreviewRenderer {
   private readonly parser = new IncrementalParser();
   private readonly memo = new BlockMemo();
