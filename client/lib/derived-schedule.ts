@@ -16,6 +16,28 @@ export const CHEAP_MS = 6;
 export const QUIET_MS = 120;
 export const MAX_STALE_MS = 250;
 
+interface TaskScheduler {
+  postTask(task: () => void, options: { priority: 'background'; signal: AbortSignal }): Promise<unknown>;
+}
+
+// A task behind anything more urgent (the next key, the editor's own work) where the browser can
+// order tasks (scheduler.postTask), else a plain one; the returned function cancels it.
+const backgroundTask = (task: () => void): (() => void) => {
+  const scheduler = (globalThis as { scheduler?: Partial<TaskScheduler> }).scheduler;
+  if (typeof scheduler?.postTask === 'function') {
+    const controller = new AbortController();
+    scheduler.postTask(task, { priority: 'background', signal: controller.signal }).catch((error: unknown) => {
+      // Cancelled: nothing to say. A task that threw: thrown again, as it would from a timer.
+      if (!controller.signal.aborted) setTimeout(() => {
+        throw error;
+      });
+    });
+    return () => controller.abort();
+  }
+  const timer = setTimeout(task);
+  return () => clearTimeout(timer);
+};
+
 /** Runs its tasks together, soon after `changed()`, as described above. */
 export class DerivedSchedule {
   private readonly tasks = new Set<() => void>();
@@ -55,7 +77,7 @@ export class DerivedSchedule {
     this.due = true;
     this.cancel = cancelAnimationFrame.bind(
       null,
-      requestAnimationFrame(() => (this.cancel = clearTimeout.bind(null, setTimeout(this.run)))),
+      requestAnimationFrame(() => (this.cancel = backgroundTask(this.run))),
     );
   };
 
