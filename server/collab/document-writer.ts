@@ -25,11 +25,17 @@ export interface WriterEvents<Sender> {
   alsoWrite?(): readonly RecordWrite[] | undefined;
 }
 
+/** A compaction's snapshot: the document's full state, and what describes it for the next load (stored-summary.ts). */
+export interface Snapshot {
+  update: Uint8Array;
+  summary?: Uint8Array;
+}
+
 /** Appends a room's updates in order and compacts its log. */
 export class DocumentWriter<Sender> {
   readonly #log: UpdateLog;
   readonly #settings: PersistenceSettings;
-  readonly #snapshotOf: () => Uint8Array | null;
+  readonly #snapshotOf: () => Snapshot | null;
   readonly #events: WriterEvents<Sender>;
   #pending: PendingEntry<Sender> | null = null;
   #lastEntry: Promise<void> = Promise.resolve();
@@ -42,7 +48,7 @@ export class DocumentWriter<Sender> {
    * `snapshotOf` encodes the current document for a compaction; null when the room has not built
    * its document (nothing was appended since the load, so there is nothing to fold).
    */
-  constructor(log: UpdateLog, stored: StoredDocument, settings: PersistenceSettings, snapshotOf: () => Uint8Array | null, events: WriterEvents<Sender>) {
+  constructor(log: UpdateLog, stored: StoredDocument, settings: PersistenceSettings, snapshotOf: () => Snapshot | null, events: WriterEvents<Sender>) {
     this.#log = log;
     this.#settings = settings;
     this.#snapshotOf = snapshotOf;
@@ -103,10 +109,10 @@ export class DocumentWriter<Sender> {
     const [upTo, foldedBytes] = [this.#log.head, this.#logBytes];
     // Submitted after every entry appended so far, so the batch lands after theirs.
     this.#compaction = this.#log
-      .compact(snapshot, upTo)
+      .compact(snapshot.update, upTo, snapshot.summary)
       .then(
         () => {
-          this.#snapshotBytes = snapshot.byteLength;
+          this.#snapshotBytes = snapshot.update.byteLength;
           this.#logBytes -= foldedBytes;
         },
         (error: unknown) => this.#fail(error),

@@ -22,8 +22,9 @@ import { MeetingDeletedError, type OpenedDocument, type RecordWrite, type Stored
 import { rebuildDoc, storedAsOneUpdate } from '../storage/stored-document.js';
 import { systemClock, type Clock } from '../clock.js';
 import { DepartedMeta } from './awareness-meta.js';
-import { DocumentWriter, type PersistenceSettings } from './document-writer.js';
+import { DocumentWriter, type Snapshot, type PersistenceSettings } from './document-writer.js';
 import { addsContent, checkUpdate, dependencyMet, encodeDeletesOnly, holdsAllContent, isNoOp, repeatsOnly, stateWithinSnapshot, type DecodedUpdate, type Dependency, type KnownState, type StoredState, type UpdateCheck } from './update-check.js';
+import { readSummary, summarize } from './stored-summary.js';
 import { scanStoredState } from './update-scan.js';
 import { awarenessFrame, updateFrame } from './wire.js';
 
@@ -142,8 +143,11 @@ export class Room {
     // Several parts would have to be merged, which costs as much as replaying them (measured:
     // Y.mergeUpdates of a 260k-edit snapshot and two entries is slower than building the
     // document): built now.
+    // A snapshot written with its summary at the last compaction is not scanned again: its hash
+    // says the bytes are the ones the summary describes.
     const one = storedAsOneUpdate(opened.stored);
-    const storedState = one && scanStoredState(one);
+    const summarized = one && one === opened.stored.snapshot && opened.stored.summary ? readSummary(opened.stored.summary, one) : undefined;
+    const storedState = one && (summarized ?? scanStoredState(one));
     if (one && storedState) {
       this.#stored = opened.stored;
       this.#fullState = one;
@@ -154,7 +158,7 @@ export class Room {
       // A stored update that is the whole state is what late joiners get, without re-encoding.
       this.#fullState = one ?? null;
     }
-    this.#writer = new DocumentWriter<Peer | undefined>(opened.log, opened.stored, settings, () => (this.#built ? Y.encodeStateAsUpdate(this.#doc) : null), {
+    this.#writer = new DocumentWriter<Peer | undefined>(opened.log, opened.stored, settings, () => (this.#built ? this.#snapshot() : null), {
       durable: (update, seq, sender) => this.#fanOut(update, seq, sender),
       failed: (error) => this.#fail(error),
       alsoWrite: () => this.#takeAppendWrites(),
@@ -190,6 +194,12 @@ export class Room {
     } finally {
       doc.destroy();
     }
+  }
+
+  // The document's full state for a compaction, with the summary that spares the next load its scan.
+  #snapshot(): Snapshot {
+    const update = Y.encodeStateAsUpdate(this.#doc);
+    return { update, summary: summarize(this.#doc, update) };
   }
 
   /** Whether the document is built (a room loaded from one stored update has none until it is needed). */

@@ -283,6 +283,9 @@ type DeleteItem = DeleteSet['clients'] extends Map<number, Array<infer T>> ? T :
 // mixes them with Yjs's). Yjs does not export the class: take it from a delete set it decoded.
 const DeleteItemClass = Y.decodeUpdate(Uint8Array.of(0, 1, 0, 1, 0, 1)).ds.clients.get(0)![0]!.constructor as new (clock: number, len: number) => DeleteItem;
 
+/** A deleted range as Yjs's own DeleteItem (for delete sets read elsewhere, server/collab/stored-summary.ts). */
+export const deleteItem = (clock: number, len: number): DeleteItem => new DeleteItemClass(clock, len);
+
 // Yjs's sortAndMergeDeleteSet, step for step (a stable sort, then overlapping or touching ranges
 // joined), so the result is Y.mergeDeleteSets' to the last float.
 const sortAndMerge = (deletes: DeleteSet): void => {

@@ -51,6 +51,7 @@ export class LevelStore implements MeetingStore {
   readonly #meetings;
   readonly #created;
   readonly #snapshots;
+  readonly #summaries;
   readonly #updates;
   readonly #tombstones;
   readonly #records;
@@ -66,6 +67,7 @@ export class LevelStore implements MeetingStore {
     this.#meetings = db.sublevel<string, MeetingRecord>('meetings', { valueEncoding: 'json' });
     this.#created = db.sublevel<string, string>('created', { valueEncoding: 'utf8' });
     this.#snapshots = db.sublevel<string, Uint8Array>('snapshots', { valueEncoding: 'view' });
+    this.#summaries = db.sublevel<string, Uint8Array>('summaries', { valueEncoding: 'view' });
     this.#updates = db.sublevel<string, Uint8Array>('updates', { valueEncoding: 'view' });
     this.#tombstones = db.sublevel<string, Tombstone>('tombstones', { valueEncoding: 'json' });
     this.#records = db.sublevel<string, unknown>('records', { valueEncoding: 'json' });
@@ -177,6 +179,7 @@ export class LevelStore implements MeetingStore {
     const view = this.#db.snapshot();
     try {
       const snapshot = (await this.#snapshots.get(id, { snapshot: view })) ?? null;
+      const summary = (await this.#summaries.get(id, { snapshot: view })) ?? null;
       const updates: Uint8Array[] = [];
       let firstSeq = -1;
       let lastSeq = -1;
@@ -185,7 +188,7 @@ export class LevelStore implements MeetingStore {
         if (firstSeq < 0) firstSeq = lastSeq;
         updates.push(value);
       }
-      return { stored: { snapshot, updates }, firstSeq, lastSeq };
+      return { stored: { snapshot, updates, summary }, firstSeq, lastSeq };
     } finally {
       await view.close();
     }
@@ -202,8 +205,11 @@ export class LevelStore implements MeetingStore {
         const entry: BatchOp = { type: 'put', sublevel: this.#updates, key: logKey(id, seq), value: update };
         return this.#commit.submit(also?.length ? [entry, ...this.#recordOps(also)] : [entry], seq);
       },
-      compact: async (snapshot, upTo) => {
-        const ops: BatchOp[] = [{ type: 'put', sublevel: this.#snapshots, key: id, value: snapshot } as BatchOp];
+      compact: async (snapshot, upTo, summary) => {
+        const ops: BatchOp[] = [
+          { type: 'put', sublevel: this.#snapshots, key: id, value: snapshot } as BatchOp,
+          summary ? ({ type: 'put', sublevel: this.#summaries, key: id, value: summary } as BatchOp) : ({ type: 'del', sublevel: this.#summaries, key: id } as BatchOp),
+        ];
         for (let seq = first; seq <= upTo; seq++) ops.push({ type: 'del', sublevel: this.#updates, key: logKey(id, seq) });
         await this.#commit.submit(ops);
         first = Math.max(first, upTo + 1);
@@ -234,6 +240,7 @@ export class LevelStore implements MeetingStore {
       { type: 'del', sublevel: this.#meetings, key: record.id },
       { type: 'del', sublevel: this.#created, key: createdKey(record) },
       { type: 'del', sublevel: this.#snapshots, key: record.id },
+      { type: 'del', sublevel: this.#summaries, key: record.id },
       ...logKeys.map((key) => ({ type: 'del' as const, sublevel: this.#updates, key })),
       ...recordKeys.map((key) => ({ type: 'del' as const, sublevel: this.#records, key })),
       { type: 'put', sublevel: this.#tombstones, key: record.id, value: tombstoneOf(record, new Date().toISOString()) },

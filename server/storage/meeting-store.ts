@@ -17,6 +17,8 @@ import type { MeetingRecord, Tombstone } from './meeting-record.js';
 export interface StoredDocument {
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
+  /** What the last compaction wrote with the snapshot to describe it (server/collab/stored-summary.ts), if the store keeps it. */
+  summary?: Uint8Array | null;
 }
 
 /**
@@ -32,9 +34,10 @@ export interface UpdateLog {
   /**
    * Replaces the snapshot with `snapshot` and removes every entry up to and including sequence
    * number `upTo`, atomically. The snapshot must hold everything those entries hold (it may hold
-   * more: applying an update twice is harmless).
+   * more: applying an update twice is harmless). `summary` describes the snapshot, and a store that
+   * keeps it replaces the old one with it (or removes the old one) in the same batch.
    */
-  compact(snapshot: Uint8Array, upTo: number): Promise<void>;
+  compact(snapshot: Uint8Array, upTo: number, summary?: Uint8Array): Promise<void>;
   /** Sequence number of the last appended entry (-1 before the first). */
   readonly head: number;
   /** Entries appended and not folded into the snapshot yet. */

@@ -26,6 +26,8 @@ type Op = () => void;
 
 interface MemoryDocument {
   snapshot: Uint8Array | null;
+  /** What the last compaction wrote to describe the snapshot. */
+  summary?: Uint8Array | null;
   /** seq -> update, in ascending seq order (Map keeps insertion order and seqs only grow). */
   log: Map<number, Uint8Array>;
 }
@@ -116,7 +118,7 @@ export class MemoryStore implements MeetingStore {
 
   async readDocument(id: string): Promise<StoredDocument> {
     const doc = this.#documents.get(id);
-    return { snapshot: doc?.snapshot ?? null, updates: doc ? [...doc.log.values()] : [] };
+    return { snapshot: doc?.snapshot ?? null, updates: doc ? [...doc.log.values()] : [], summary: doc?.summary ?? null };
   }
 
   async openDocument(id: string): Promise<OpenedDocument> {
@@ -133,11 +135,12 @@ export class MemoryStore implements MeetingStore {
         const entry: Op = () => void this.#documentOf(id).log.set(seq, update);
         return this.#commit.submit(also?.length ? [entry, ...this.#recordOps(also)] : [entry], seq);
       },
-      compact: async (snapshot, upTo) => {
+      compact: async (snapshot, upTo, summary) => {
         await this.#commit.submit([
           () => {
             const target = this.#documentOf(id);
             target.snapshot = snapshot;
+            target.summary = summary ?? null;
             for (const seq of target.log.keys()) if (seq <= upTo) target.log.delete(seq);
           },
         ]);

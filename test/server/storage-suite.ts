@@ -169,7 +169,10 @@ export const storageSuite = (name: string, factory: StoreFactory): void => {
       log.close();
       await store.deleteMeeting(doomed);
       expect(await store.getMeeting(doomed.id)).toBeUndefined();
-      expect(await store.readDocument(doomed.id)).toEqual({ snapshot: null, updates: [] });
+      // Nothing of the document is left, a compaction's summary included (stores that keep one).
+      const { summary = null, ...document } = await store.readDocument(doomed.id);
+      expect(document).toEqual({ snapshot: null, updates: [] });
+      expect(summary).toBeNull();
       expect((await store.listMeetings(10)).meetings.map((m) => m.id)).toEqual([kept.id]);
       const tombstone = await store.getTombstone(doomed.id);
       expect(tombstone).toMatchObject({ id: doomed.id, editKeyHash: doomed.editKeyHash, viewKeyHash: doomed.viewKeyHash });
