@@ -25,17 +25,17 @@ export interface WriterEvents<Sender> {
   alsoWrite?(): readonly RecordWrite[] | undefined;
 }
 
-/** A compaction's snapshot: the document's full state, and what describes it for the next load (stored-summary.ts). */
-export interface Snapshot {
+/** What a compaction writes: the document's full state, and how to describe it for the next load (stored-summary.ts). */
+export interface CompactedState {
   update: Uint8Array;
-  summary?: Uint8Array;
+  summarize?: () => Uint8Array | undefined;
 }
 
 /** Appends a room's updates in order and compacts its log. */
 export class DocumentWriter<Sender> {
   readonly #log: UpdateLog;
   readonly #settings: PersistenceSettings;
-  readonly #snapshotOf: () => Snapshot | null;
+  readonly #snapshotOf: () => CompactedState | null;
   readonly #events: WriterEvents<Sender>;
   #pending: PendingEntry<Sender> | null = null;
   #lastEntry: Promise<void> = Promise.resolve();
@@ -48,7 +48,7 @@ export class DocumentWriter<Sender> {
    * `snapshotOf` encodes the current document for a compaction; null when the room has not built
    * its document (nothing was appended since the load, so there is nothing to fold).
    */
-  constructor(log: UpdateLog, stored: StoredDocument, settings: PersistenceSettings, snapshotOf: () => Snapshot | null, events: WriterEvents<Sender>) {
+  constructor(log: UpdateLog, stored: StoredDocument, settings: PersistenceSettings, snapshotOf: () => CompactedState | null, events: WriterEvents<Sender>) {
     this.#log = log;
     this.#settings = settings;
     this.#snapshotOf = snapshotOf;
@@ -109,7 +109,7 @@ export class DocumentWriter<Sender> {
     const [upTo, foldedBytes] = [this.#log.head, this.#logBytes];
     // Submitted after every entry appended so far, so the batch lands after theirs.
     this.#compaction = this.#log
-      .compact(snapshot.update, upTo, snapshot.summary)
+      .compact(snapshot.update, upTo, snapshot.summarize)
       .then(
         () => {
           this.#snapshotBytes = snapshot.update.byteLength;

@@ -22,7 +22,7 @@ import { MeetingDeletedError, type OpenedDocument, type RecordWrite, type Stored
 import { rebuildDoc, storedAsOneUpdate } from '../storage/stored-document.js';
 import { systemClock, type Clock } from '../clock.js';
 import { DepartedMeta } from './awareness-meta.js';
-import { DocumentWriter, type Snapshot, type PersistenceSettings } from './document-writer.js';
+import { DocumentWriter, type CompactedState, type PersistenceSettings } from './document-writer.js';
 import { addsContent, checkUpdate, dependencyMet, encodeDeletesOnly, holdsAllContent, isNoOp, repeatsOnly, stateWithinSnapshot, type DecodedUpdate, type Dependency, type KnownState, type StoredState, type UpdateCheck } from './update-check.js';
 import { readSummary, summarize } from './stored-summary.js';
 import { scanStoredState } from './update-scan.js';
@@ -139,17 +139,17 @@ export class Room {
     // Stored as one update: that is already the full state, and its clocks and deletions are read
     // by scanning it (update-scan.ts: it throws exactly where Yjs's complete decode would, so an
     // encoding that does not decode to its last byte fails the load here, as a replay would; it
-    // leaves a subdocument to Yjs, answering undefined, and the document is then built now).
-    // Several parts would have to be merged, which costs as much as replaying them (measured:
-    // Y.mergeUpdates of a 260k-edit snapshot and two entries is slower than building the
-    // document): built now.
-    // A snapshot written with its summary at the last compaction is not scanned again: its hash
-    // says the bytes are the ones the summary describes.
+    // leaves a subdocument to Yjs, answering undefined, and the document is then built now), or,
+    // for a snapshot this server compacted, from the summary written with it (stored-summary.ts:
+    // its hash says the bytes are those Yjs encoded then, and none is written for a document with
+    // a subdocument or anything pending). Several parts would have to be merged, which costs as
+    // much as replaying them (measured: Y.mergeUpdates of a 260k-edit snapshot and two entries is
+    // slower than building the document): built now.
     const one = storedAsOneUpdate(opened.stored);
     const summarized = one && one === opened.stored.snapshot && opened.stored.summary ? readSummary(opened.stored.summary, one) : undefined;
     const storedState = one && (summarized ?? scanStoredState(one));
     if (one && storedState) {
-      this.#stored = opened.stored;
+      this.#stored = { snapshot: opened.stored.snapshot, updates: opened.stored.updates };
       this.#fullState = one;
       this.#storedState = storedState;
       this.#stateVector = Y.encodeStateVector(storedState.clocks as Map<number, number>);
@@ -196,10 +196,13 @@ export class Room {
     }
   }
 
-  // The document's full state for a compaction, with the summary that spares the next load its scan.
-  #snapshot(): Snapshot {
-    const update = Y.encodeStateAsUpdate(this.#doc);
-    return { update, summary: summarize(this.#doc, update) };
+  // The document's full state for a compaction, and (for a store that keeps it) the summary that
+  // spares the next load its scan, taken at once: the document cannot change in between.
+  #snapshot(): CompactedState {
+    const doc = this.#doc;
+    const update = Y.encodeStateAsUpdate(doc);
+    const summary = summarize(doc, update);
+    return { update, summarize: () => summary };
   }
 
   /** Whether the document is built (a room loaded from one stored update has none until it is needed). */

@@ -6,6 +6,8 @@
  *   meetings   id                -> MeetingRecord (JSON)
  *   created    createdAt!id      -> '' (newest-first listing)
  *   snapshots  id                -> Yjs update encoding the folded state
+ *   summaries  id                -> what describes that snapshot (server/collab/stored-summary.ts;
+ *                                   derived: a missing or stale one only means a scan at load)
  *   updates    id!seq(12 hex)    -> Yjs update (seq grows by one per appended update)
  *   tombstones id                -> Tombstone (JSON)
  *   records    collection!key    -> a feature's record (JSON; see RecordCollection)
@@ -131,6 +133,7 @@ export class LevelStore implements MeetingStore {
       { type: 'put', sublevel: this.#meetings, key: record.id, value: record },
       { type: 'put', sublevel: this.#created, key: createdKey(record), value: '' },
       { type: 'put', sublevel: this.#snapshots, key: record.id, value: initialState },
+      { type: 'del', sublevel: this.#summaries, key: record.id },
       ...this.#recordOps(also),
     ]);
   }
@@ -205,7 +208,8 @@ export class LevelStore implements MeetingStore {
         const entry: BatchOp = { type: 'put', sublevel: this.#updates, key: logKey(id, seq), value: update };
         return this.#commit.submit(also?.length ? [entry, ...this.#recordOps(also)] : [entry], seq);
       },
-      compact: async (snapshot, upTo, summary) => {
+      compact: async (snapshot, upTo, summarize) => {
+        const summary = summarize?.();
         const ops: BatchOp[] = [
           { type: 'put', sublevel: this.#snapshots, key: id, value: snapshot } as BatchOp,
           summary ? ({ type: 'put', sublevel: this.#summaries, key: id, value: summary } as BatchOp) : ({ type: 'del', sublevel: this.#summaries, key: id } as BatchOp),

@@ -34,10 +34,11 @@ export interface UpdateLog {
   /**
    * Replaces the snapshot with `snapshot` and removes every entry up to and including sequence
    * number `upTo`, atomically. The snapshot must hold everything those entries hold (it may hold
-   * more: applying an update twice is harmless). `summary` describes the snapshot, and a store that
-   * keeps it replaces the old one with it (or removes the old one) in the same batch.
+   * more: applying an update twice is harmless). A store that keeps summaries asks `summarize` for
+   * the snapshot's (server/collab/stored-summary.ts) and replaces the old one with it, or removes
+   * the old one when there is none, in the same batch.
    */
-  compact(snapshot: Uint8Array, upTo: number, summary?: Uint8Array): Promise<void>;
+  compact(snapshot: Uint8Array, upTo: number, summarize?: () => Uint8Array | undefined): Promise<void>;
   /** Sequence number of the last appended entry (-1 before the first). */
   readonly head: number;
   /** Entries appended and not folded into the snapshot yet. */

@@ -135,7 +135,8 @@ export class MemoryStore implements MeetingStore {
         const entry: Op = () => void this.#documentOf(id).log.set(seq, update);
         return this.#commit.submit(also?.length ? [entry, ...this.#recordOps(also)] : [entry], seq);
       },
-      compact: async (snapshot, upTo, summary) => {
+      compact: async (snapshot, upTo, summarize) => {
+        const summary = summarize?.();
         await this.#commit.submit([
           () => {
             const target = this.#documentOf(id);
