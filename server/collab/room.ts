@@ -196,13 +196,12 @@ export class Room {
     }
   }
 
-  // The document's full state for a compaction, and (for a store that keeps it) the summary that
-  // spares the next load its scan, taken at once: the document cannot change in between.
+  // The document's full state for a compaction, and, for a store that keeps one, the summary that
+  // spares the next load its scan (a store asks while compact() runs, before the document can change).
   #snapshot(): CompactedState {
     const doc = this.#doc;
     const update = Y.encodeStateAsUpdate(doc);
-    const summary = summarize(doc, update);
-    return { update, summarize: () => summary };
+    return { update, summarize: () => summarize(doc, update) };
   }
 
   /** Whether the document is built (a room loaded from one stored update has none until it is needed). */

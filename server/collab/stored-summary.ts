@@ -37,7 +37,11 @@ export const encodeSummary = (state: StoredState, snapshot: Uint8Array): Uint8Ar
       }
     }
   });
-  return Uint8Array.of(...body, ...hashOf(body, snapshot));
+  // Copied, not spread: a summary of many deletions would pass too many arguments.
+  const summary = new Uint8Array(body.byteLength + HASH_BYTES);
+  summary.set(body);
+  summary.set(hashOf(body, snapshot), body.byteLength);
+  return summary;
 };
 
 /**

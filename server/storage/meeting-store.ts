@@ -35,8 +35,8 @@ export interface UpdateLog {
    * Replaces the snapshot with `snapshot` and removes every entry up to and including sequence
    * number `upTo`, atomically. The snapshot must hold everything those entries hold (it may hold
    * more: applying an update twice is harmless). A store that keeps summaries asks `summarize` for
-   * the snapshot's (server/collab/stored-summary.ts) and replaces the old one with it, or removes
-   * the old one when there is none, in the same batch.
+   * the snapshot's (server/collab/stored-summary.ts) synchronously, inside the compact() call, and
+   * replaces the old one with it, or removes the old one when there is none, in the same batch.
    */
   compact(snapshot: Uint8Array, upTo: number, summarize?: () => Uint8Array | undefined): Promise<void>;
   /** Sequence number of the last appended entry (-1 before the first). */

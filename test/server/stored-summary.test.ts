@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { notesOf } from '../../shared/doc-schema.js';
 import { RoomRegistry } from '../../server/collab/room-registry.js';
 import { encodeSummary, readSummary, summarize } from '../../server/collab/stored-summary.js';
-import { scanStoredState } from '../../server/collab/update-scan.js';
+import { deleteItem, scanStoredState } from '../../server/collab/update-scan.js';
 import { LevelStore } from '../../server/storage/level-store.js';
 import type { MeetingRecord } from '../../server/storage/meeting-record.js';
 import type { MeetingStore } from '../../server/storage/meeting-store.js';
@@ -64,6 +64,16 @@ describe('a stored snapshot summary', () => {
       expect(readSummary(summarize(doc, snapshot)!, snapshot), `SUMMARY_SEED=${seed + run - 1}`).toEqual(scanStoredState(snapshot));
       doc.destroy();
     });
+  });
+
+  test('holds many deletions (a summary larger than a call may take arguments)', () => {
+    const snapshot = Uint8Array.of(0, 0);
+    // 80,000 ranges of one client: a summary of several hundred kilobytes.
+    const ranges = Array.from({ length: 80_000 }, (_, i) => deleteItem(2 * i, 1));
+    const state = { clocks: new Map([[7, 160_000]]), deletes: { clients: new Map([[7, ranges]]) } };
+    const summary = encodeSummary(state, snapshot);
+    expect(summary.byteLength).toBeGreaterThan(200_000);
+    expect(readSummary(summary, snapshot)).toEqual(state);
   });
 
   test('is not written where a scan would not give the document state: structs waiting for others, a subdocument', () => {
